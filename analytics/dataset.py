@@ -1,0 +1,263 @@
+"""A ``Dataset``: the store's tables for one question (period, filters, as_of, settings).
+
+Every metric is a pure function of a ``Dataset``. Building one applies, in one
+place, the two rules every metric shares:
+
+1. **as_of** (default: the latest event in the data: messages, conversations,
+   leads, status changes; never a future appointment). Nothing later counts:
+   rows created after ``as_of`` are dropped, and later state changes are undone
+   (``converted_at``, ``transferred_at`` + ``transfer_reason``, ``closed_at``
+   after ``as_of`` become null; a booking whose ``scheduled_for`` is after
+   ``as_of`` is still ``booked`` whatever its status says; campaign days after
+   ``as_of`` cost nothing yet).
+2. **filters** (see ``analytics.period.Filters``): ``leads`` is the lead-centric
+   scope, ``conversations`` the conversation-centric one; child tables follow
+   their parent (``messages`` follow ``conversations``, ``lead_messages``
+   follow ``leads``).
+
+Period membership is *not* applied here: each metric picks its own anchor
+(lead ``created_at``, conversation ``started_at``, ...) with ``in_period``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+from typing import Any
+
+import polars as pl
+
+from analytics import schema
+from analytics.period import Filters, Period
+from analytics.settings import Settings
+
+Tables = dict[str, pl.DataFrame]
+
+_EVENT_COLUMNS = {
+    "conversation_messages": ("created_at",),
+    "conversations": ("started_at", "transferred_at", "closed_at"),
+    "leads": ("created_at", "converted_at"),
+    "lead_status_history": ("changed_at",),
+}
+
+
+def empty_table(table: str) -> pl.DataFrame:
+    """An empty frame with the contract's columns and Polars types."""
+    duck_to_pl: dict[str, pl.DataType] = {
+        "UUID": pl.String(),
+        "VARCHAR": pl.String(),
+        "VARCHAR[]": pl.List(pl.String()),
+        "DECIMAL(12,2)": pl.Decimal(12, 2),
+        "BOOLEAN": pl.Boolean(),
+        "TIMESTAMPTZ": pl.Datetime("us", "UTC"),
+        "INTEGER": pl.Int32(),
+        "BIGINT": pl.Int64(),
+        "REAL": pl.Float32(),
+        "DATE": pl.Date(),
+    }
+    return pl.DataFrame(schema={c.name: duck_to_pl[c.duck] for c in schema.TABLES[table]})
+
+
+def normalize(tables: Tables) -> Tables:
+    """Fill missing tables with empty frames; UUIDs as strings; timestamps as UTC µs."""
+    out: Tables = {}
+    for name in schema.TABLES:
+        frame = tables.get(name)
+        if frame is None:
+            frame = empty_table(name)
+        casts = []
+        for col, dtype in frame.schema.items():
+            if isinstance(dtype, pl.Datetime):
+                if dtype.time_zone is None:
+                    casts.append(pl.col(col).dt.replace_time_zone("UTC").dt.cast_time_unit("us"))
+                else:
+                    casts.append(pl.col(col).dt.convert_time_zone("UTC").dt.cast_time_unit("us"))
+            elif dtype == pl.Object or isinstance(dtype, pl.Binary):
+                casts.append(pl.col(col).cast(pl.String))
+        out[name] = frame.with_columns(casts) if casts else frame
+    return out
+
+
+def default_as_of(tables: Tables) -> datetime:
+    """Latest event timestamp in the data (UTC); now when there is no event at all."""
+    latest: datetime | None = None
+    for table, cols in _EVENT_COLUMNS.items():
+        frame = tables.get(table)
+        if frame is None or frame.height == 0:
+            continue
+        for col in cols:
+            value = frame.get_column(col).max()
+            if value is not None and (latest is None or value > latest):
+                latest = value
+    if latest is None:
+        return datetime.now(UTC)
+    return latest.astimezone(UTC) if latest.tzinfo else latest.replace(tzinfo=UTC)
+
+
+def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
+    """Drop what happened after ``as_of`` and undo later state changes."""
+    t = dict(tables)
+    lit = pl.lit(as_of).dt.convert_time_zone("UTC")
+
+    def null_after(col: str, *also: str) -> list[pl.Expr]:
+        late = pl.col(col) > lit
+        return [pl.when(late).then(None).otherwise(pl.col(c)).alias(c) for c in (col, *also)]
+
+    t["leads"] = t["leads"].filter(pl.col("created_at") <= lit).with_columns(null_after("converted_at"))
+    t["lead_status_history"] = t["lead_status_history"].filter(pl.col("changed_at") <= lit)
+    t["conversations"] = (
+        t["conversations"]
+        .filter(pl.col("started_at") <= lit)
+        .with_columns(*null_after("transferred_at", "transfer_reason"), *null_after("closed_at"))
+    )
+    for name, col in (
+        ("conversation_messages", "created_at"),
+        ("llm_interactions", "created_at"),
+        ("lead_interactions", "created_at"),
+        ("feedback", "created_at"),
+        ("lead_touchpoints", "touched_at"),
+        ("procedure_bookings", "booked_at"),
+    ):
+        t[name] = t[name].filter(pl.col(col) <= lit)
+    t["procedure_bookings"] = t["procedure_bookings"].with_columns(
+        pl.when(pl.col("scheduled_for") > lit).then(pl.lit("booked")).otherwise(pl.col("status")).alias("status")
+    )
+    as_of_day = as_of.astimezone(ZoneInfo(tz_name)).date()
+    t["marketing_campaigns"] = t["marketing_campaigns"].filter(
+        pl.col("started_at").is_null() | (pl.col("started_at") <= as_of_day)
+    ).with_columns(
+        pl.when(pl.col("ended_at") > as_of_day).then(pl.lit(as_of_day)).otherwise(pl.col("ended_at")).alias(
+            "ended_at_clipped"
+        )
+    )
+    return t
+
+
+class Dataset:
+    """Tables scoped to one question. Build with ``Dataset.build``; never mutate frames."""
+
+    def __init__(
+        self,
+        tables: Tables,
+        period: Period,
+        settings: Settings,
+        filters: Filters,
+        as_of: datetime,
+    ) -> None:
+        self.period = period
+        self.settings = settings
+        self.filters = filters
+        self.as_of = as_of
+        self.tz = settings.timezone
+        self.start, self.end = period.bounds(settings.tz)
+        self._memo: dict[str, Any] = {}
+        self._scope(tables)
+
+    @classmethod
+    def build(
+        cls,
+        tables: Tables,
+        period: Period,
+        settings: Settings | None = None,
+        filters: Filters | None = None,
+        as_of: datetime | None = None,
+    ) -> Dataset:
+        settings = settings or Settings()
+        tables = normalize(tables)
+        as_of = as_of or default_as_of(tables)
+        return cls(clip_as_of(tables, as_of, settings.timezone), period, settings, filters or Filters(), as_of)
+
+    def with_period(self, period: Period) -> Dataset:
+        """Same data, scope and as_of, another period (for trends and comparisons)."""
+        other = object.__new__(Dataset)
+        other.__dict__.update(self.__dict__)
+        other.period = period
+        other.start, other.end = period.bounds(self.settings.tz)
+        other._memo = {k: v for k, v in self._memo.items() if not k.startswith("period:")}
+        return other
+
+    # -- scoping -----------------------------------------------------------------
+    def _scope(self, t: Tables) -> None:
+        f = self.filters
+        leads = t["leads"]
+        convs = t["conversations"]
+        if f.channels:
+            leads = leads.filter(pl.col("channel").is_in(f.channels))
+        if f.procedures:
+            leads = leads.filter(pl.col("procedure_interest").is_in(f.procedures))
+        # conversation scope: lead attributes, then the conversation's own
+        conv_scope = convs
+        if f.channels or f.procedures:
+            conv_scope = conv_scope.join(leads.select(pl.col("id").alias("lead_id")), on="lead_id", how="semi")
+        if f.playbooks:
+            conv_scope = conv_scope.filter(pl.col("playbook").is_in(f.playbooks))
+        if f.secretaries:
+            conv_scope = conv_scope.filter(pl.col("assigned_to").is_in(f.secretaries))
+            leads = leads.filter(pl.col("assigned_to").is_in(f.secretaries))
+        if f.playbooks:
+            first = (
+                convs.sort("started_at", "id")
+                .group_by("lead_id", maintain_order=True)
+                .first()
+                .filter(pl.col("playbook").is_in(f.playbooks))
+                .select(pl.col("lead_id").alias("id"))
+            )
+            leads = leads.join(first, on="id", how="semi")
+
+        lead_ids = leads.select(pl.col("id").alias("lead_id"))
+        conv_ids = conv_scope.select(pl.col("id").alias("conversation_id"), "lead_id")
+        msgs = t["conversation_messages"]
+        self.leads = leads
+        self.conversations = conv_scope
+        #: messages of ``conversations``, with the conversation's ``lead_id``
+        self.messages = msgs.join(conv_ids, on="conversation_id", how="inner")
+        #: messages of every conversation of ``leads`` (lead-centric engagement metrics)
+        lead_convs = convs.join(lead_ids, on="lead_id", how="semi").select(
+            pl.col("id").alias("conversation_id"), "lead_id"
+        )
+        self.lead_messages = (
+            self.messages if f.empty else msgs.join(lead_convs, on="conversation_id", how="inner")
+        )
+        #: every conversation of ``leads`` (whatever the conversation filters)
+        self.lead_conversations = convs if f.empty else convs.join(lead_ids, on="lead_id", how="semi")
+        self.status_history = t["lead_status_history"].join(lead_ids, on="lead_id", how="semi")
+        self.bookings = t["procedure_bookings"].join(lead_ids, on="lead_id", how="semi")
+        self.touchpoints = t["lead_touchpoints"].join(lead_ids, on="lead_id", how="semi")
+        self.interactions = t["lead_interactions"].join(lead_ids, on="lead_id", how="semi")
+        conv_only = conv_ids.select("conversation_id")
+        self.llm = t["llm_interactions"].join(conv_only, on="conversation_id", how="semi")
+        self.feedback = t["feedback"].join(conv_only, on="conversation_id", how="semi")
+        campaigns = t["marketing_campaigns"]
+        if f.channels:
+            campaigns = campaigns.filter(pl.col("channel").is_in(f.channels))
+        self.campaigns = campaigns
+        self.users = t["users"]
+        #: unfiltered (but as_of-clipped) tables, for rules that look beyond the scope
+        #: (e.g. "a new conversation of the lead within 7 days")
+        self.all = t
+
+    # -- helpers -----------------------------------------------------------------
+    def in_period(self, col: str) -> pl.Expr:
+        """``col`` (a UTC timestamp) falls in the period ``[start, end)``."""
+        return (pl.col(col) >= pl.lit(self.start)) & (pl.col(col) < pl.lit(self.end))
+
+    def local(self, col: str) -> pl.Expr:
+        """``col`` converted to the clinic's local time zone."""
+        return pl.col(col).dt.convert_time_zone(self.tz)
+
+    @property
+    def cohort(self) -> pl.DataFrame:
+        """Leads of the scope with ``created_at`` in the period (the lead cohort)."""
+        return self.memo("period:cohort", lambda: self.leads.filter(self.in_period("created_at")))
+
+    @property
+    def period_conversations(self) -> pl.DataFrame:
+        """Conversations of the scope with ``started_at`` in the period."""
+        return self.memo("period:conversations", lambda: self.conversations.filter(self.in_period("started_at")))
+
+    def memo(self, key: str, fn: Callable[[], Any]) -> Any:
+        """Compute once per dataset. Keys starting with ``period:`` depend on the period."""
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]

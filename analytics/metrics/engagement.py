@@ -1,0 +1,7 @@
+"""Engagement metrics (shared/spec/metrics.md, section Engagement)."""
+
+from __future__ import annotations
+
+from analytics.metrics.base import Metric
+
+METRICS: list[Metric] = []

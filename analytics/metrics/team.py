@@ -1,0 +1,7 @@
+"""Team metrics (shared/spec/metrics.md, section Team)."""
+
+from __future__ import annotations
+
+from analytics.metrics.base import Metric
+
+METRICS: list[Metric] = []
