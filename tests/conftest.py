@@ -32,7 +32,7 @@ def pg_admin_url() -> str:
     try:
         with psycopg.connect(PG_ADMIN_URL, connect_timeout=3) as con:
             con.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server here"
+    except Exception as exc:  # any failure means "no server here"
         msg = f"PostgreSQL NOT AVAILABLE at {PG_ADMIN_URL} ({exc.__class__.__name__}): PostgreSQL tests SKIPPED"
         print(f"\n!!! {msg}", file=sys.stderr)
         pytest.skip(msg)

@@ -1,0 +1,1 @@
+"""Excel and PDF builders over a neutral ``Report`` description (no Streamlit)."""
