@@ -7,8 +7,8 @@ place, the two rules every metric shares:
    leads, status changes; never a future appointment). Nothing later counts:
    rows created after ``as_of`` are dropped, and later state changes are undone
    (``converted_at``, ``transferred_at`` + ``transfer_reason``, ``closed_at``
-   after ``as_of`` become null; a booking whose ``scheduled_for`` is after
-   ``as_of`` is still ``booked`` whatever its status says; campaign days after
+   after ``as_of`` become null; an ``attended`` or ``no_show`` booking whose
+   ``scheduled_for`` is after ``as_of`` is still ``booked``; campaign days after
    ``as_of`` cost nothing yet).
 2. **filters** (see ``analytics.period.Filters``): ``leads`` is the lead-centric
    scope, ``conversations`` the conversation-centric one; child tables follow
@@ -120,8 +120,12 @@ def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
         ("procedure_bookings", "booked_at"),
     ):
         t[name] = t[name].filter(pl.col(col) <= lit)
+    # An outcome known only after the appointment (attended, no-show) cannot be
+    # known before it: such a booking is still "booked" at as_of. Cancellations can
+    # happen any time before the appointment and are kept.
+    outcome_later = pl.col("status").is_in(["attended", "no_show"]) & (pl.col("scheduled_for") > lit)
     t["procedure_bookings"] = t["procedure_bookings"].with_columns(
-        pl.when(pl.col("scheduled_for") > lit).then(pl.lit("booked")).otherwise(pl.col("status")).alias("status")
+        pl.when(outcome_later).then(pl.lit("booked")).otherwise(pl.col("status")).alias("status")
     )
     as_of_day = as_of.astimezone(ZoneInfo(tz_name)).date()
     t["marketing_campaigns"] = t["marketing_campaigns"].filter(

@@ -86,8 +86,13 @@ def lost_flags(ds: Dataset) -> pl.DataFrame:
             .group_by("lead_id")
             .agg(pl.col("status").last().alias("hist_status"))
         )
-        return ds.leads.select(pl.col("id").alias("lead_id"), "status").join(last, on="lead_id", how="left").select(
-            "lead_id", ((pl.col("status") == "lost") | (pl.col("hist_status") == "lost")).fill_null(False).alias("lost")
+        return (
+            ds.leads.select(pl.col("id").alias("lead_id"), "status")
+            .join(last, on="lead_id", how="left")
+            .select(
+                "lead_id",
+                ((pl.col("status") == "lost") | (pl.col("hist_status") == "lost")).fill_null(False).alias("lost"),
+            )
         )
 
     return ds.memo("lost_flags", build)
@@ -97,9 +102,11 @@ def last_inbound(ds: Dataset) -> pl.DataFrame:
     """``[lead_id, last_inbound_at]``: latest inbound message of each scope lead (``ds.lead_messages``)."""
     return ds.memo(
         "last_inbound",
-        lambda: ds.lead_messages.filter(pl.col("direction") == "inbound")
-        .group_by("lead_id")
-        .agg(pl.col("created_at").max().alias("last_inbound_at")),
+        lambda: (
+            ds.lead_messages.filter(pl.col("direction") == "inbound")
+            .group_by("lead_id")
+            .agg(pl.col("created_at").max().alias("last_inbound_at"))
+        ),
     )
 
 
@@ -190,11 +197,18 @@ def funnel(ds: Dataset) -> list[dict[str, Any]]:
 def _ttc_rows(ds: Dataset) -> pl.DataFrame:
     return ds.memo(
         "period:ttc_rows",
-        lambda: _cohort_rows(ds)
-        .filter(pl.col("converted"))
-        .select("lead_id", "created_at", "converted_at", days_between(pl.col("created_at"), pl.col("converted_at")).alias("days"))
-        .filter(pl.col("days") >= 0)
-        .sort("lead_id"),
+        lambda: (
+            _cohort_rows(ds)
+            .filter(pl.col("converted"))
+            .select(
+                "lead_id",
+                "created_at",
+                "converted_at",
+                days_between(pl.col("created_at"), pl.col("converted_at")).alias("days"),
+            )
+            .filter(pl.col("days") >= 0)
+            .sort("lead_id")
+        ),
     )
 
 

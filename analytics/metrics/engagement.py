@@ -1,7 +1,304 @@
-"""Engagement metrics (shared/spec/metrics.md, section Engagement)."""
+"""Engagement metrics (shared/spec/metrics.md, section Engagement).
+
+Lead-centric metrics (response_rate, reengagement_rate) take the lead cohort and
+all the lead's messages (``ds.lead_messages``, both directions, every conversation);
+message metrics (inbound_gap_seconds, active_leads) take the message time;
+engagement_decay describes the open leads at as_of. Messages are ordered by
+(``created_at``, ``id``).
+"""
 
 from __future__ import annotations
 
-from analytics.metrics.base import Metric
+from datetime import date, timedelta
+from typing import Any
 
-METRICS: list[Metric] = []
+import polars as pl
+
+from analytics.dataset import Dataset
+from analytics.metrics.base import Metric, distribution, pct
+from analytics.metrics.conversion import days_between, last_inbound, lost_flags
+
+DOMAIN = "engagement"
+_INBOUND = pl.col("direction") == "inbound"
+_OUTBOUND = pl.col("direction") == "outbound"
+
+
+def _cohort_messages(ds: Dataset) -> pl.DataFrame:
+    """Messages of the cohort's leads, ``[lead_id, id, direction, created_at]`` ordered by lead, time, id."""
+    return ds.memo(
+        "period:cohort_messages",
+        lambda: (
+            ds.lead_messages.select("lead_id", "id", "direction", "created_at")
+            .join(ds.cohort.select(pl.col("id").alias("lead_id")), on="lead_id", how="semi")
+            .sort("lead_id", "created_at", "id")
+        ),
+    )
+
+
+# -- response_rate -----------------------------------------------------------------------
+def _response_rows(ds: Dataset) -> pl.DataFrame:
+    """Cohort leads that received an outbound message: first outbound time and ``responded`` flag."""
+
+    def build() -> pl.DataFrame:
+        m = _cohort_messages(ds).with_columns(pl.int_range(pl.len()).alias("seq"))  # global order = (lead, time, id)
+        per = m.group_by("lead_id").agg(
+            pl.col("created_at").filter(_OUTBOUND).min().alias("first_outbound_at"),
+            pl.col("seq").filter(_OUTBOUND).min().alias("first_out_seq"),
+            pl.col("seq").filter(_INBOUND).max().alias("last_in_seq"),
+        )
+        return (
+            per.filter(pl.col("first_out_seq").is_not_null())
+            .select(
+                "lead_id",
+                "first_outbound_at",
+                (pl.col("last_in_seq") > pl.col("first_out_seq")).fill_null(False).alias("responded"),
+            )
+            .sort("lead_id")
+        )
+
+    return ds.memo("period:response_rows", build)
+
+
+def response_rate(ds: Dataset) -> float | None:
+    """Cohort leads that received an outbound message (any sender) and sent an inbound message after
+
+    their first outbound one / cohort leads that received an outbound message × 100 (percent).
+    """
+    r = _response_rows(ds)
+    return pct(int(r.get_column("responded").sum()), r.height)
+
+
+# -- reengagement_rate -------------------------------------------------------------------------
+def _reengagement_rows(ds: Dataset) -> pl.DataFrame:
+    """Cohort leads with at least one message: ``has_silence`` and ``reengaged`` flags."""
+
+    def build() -> pl.DataFrame:
+        thr_us = int(ds.settings.reengagement_silence_days * 86_400_000_000)
+        as_of = pl.lit(ds.as_of).dt.convert_time_zone("UTC")
+        m = _cohort_messages(ds).with_columns(pl.int_range(pl.len()).alias("seq"))
+        gap = (pl.col("created_at") - pl.col("created_at").shift(1).over("lead_id")).dt.total_microseconds()
+        m = m.with_columns((gap >= thr_us).fill_null(False).alias("after_gap"))
+        return (
+            m.group_by("lead_id")
+            .agg(
+                pl.col("seq").filter(pl.col("after_gap")).min().alias("first_gap_seq"),
+                pl.col("seq").filter(_INBOUND).max().alias("last_in_seq"),
+                pl.col("created_at").max().alias("last_message_at"),
+            )
+            .with_columns(
+                (
+                    pl.col("first_gap_seq").is_not_null()
+                    | ((as_of - pl.col("last_message_at")).dt.total_microseconds() >= thr_us)
+                ).alias("has_silence"),
+                (pl.col("last_in_seq") >= pl.col("first_gap_seq")).fill_null(False).alias("reengaged"),
+            )
+            .select("lead_id", "last_message_at", "has_silence", "reengaged")
+            .sort("lead_id")
+        )
+
+    return ds.memo("period:reengagement_rows", build)
+
+
+def reengagement_rate(ds: Dataset) -> float | None:
+    """Among cohort leads with at least one message (timeline = all their messages, both directions,
+
+    ordered by (created_at, id)): a *silence* is a gap ≥ ``reengagement_silence_days`` (setting, 7)
+    between two consecutive messages, or between the last message and as_of. Re-engaged = an inbound
+    message comes after (at or later than the message ending) a silence between messages.
+    Re-engaged leads / leads with a silence × 100 (percent). Leads without messages are excluded.
+    """
+    r = _reengagement_rows(ds)
+    with_silence = r.filter(pl.col("has_silence"))
+    return pct(int(with_silence.get_column("reengaged").sum()), with_silence.height)
+
+
+# -- inbound_gap_seconds ----------------------------------------------------------------------------
+def _gap_rows(ds: Dataset) -> pl.DataFrame:
+    """Gaps between consecutive inbound messages of a conversation, attributed to the later message."""
+
+    def build() -> pl.DataFrame:
+        inbound = (
+            ds.messages.filter(_INBOUND)
+            .select("conversation_id", "lead_id", "id", "created_at")
+            # duplicates (same conversation and timestamp) would add spurious 0 s gaps
+            .unique(subset=["conversation_id", "created_at"], keep="first")
+            .sort("conversation_id", "created_at", "id")
+        )
+        return (
+            inbound.with_columns(
+                (
+                    (
+                        pl.col("created_at") - pl.col("created_at").shift(1).over("conversation_id")
+                    ).dt.total_microseconds()
+                    / 1e6
+                ).alias("gap_seconds")
+            )
+            .filter(pl.col("gap_seconds").is_not_null() & ds.in_period("created_at"))
+            .select("conversation_id", "lead_id", pl.col("id").alias("message_id"), "created_at", "gap_seconds")
+        )
+
+    return ds.memo("period:gap_rows", build)
+
+
+def inbound_gap_seconds(ds: Dataset) -> dict[str, Any]:
+    """Distribution (seconds) of gaps between consecutive inbound messages of the same conversation
+
+    (conversation scope, ordered by (created_at, id)); a gap belongs to the period of its later
+    message. Inbound duplicates with the same conversation and timestamp count once.
+    """
+    return distribution(_gap_rows(ds).get_column("gap_seconds"))
+
+
+# -- active_leads -----------------------------------------------------------------------------------
+def _period_days(ds: Dataset) -> tuple[date, date] | None:
+    """First and last local day counted: the period's days up to the as_of local date."""
+    last = min(ds.period.end - timedelta(days=1), ds.as_of.astimezone(ds.settings.tz).date())
+    return None if last < ds.period.start else (ds.period.start, last)
+
+
+def _daily_rows(ds: Dataset) -> pl.DataFrame:
+    """``[date, leads]``: distinct scope leads with an inbound message per local day (zeros included)."""
+
+    def build() -> pl.DataFrame:
+        days = _period_days(ds)
+        if days is None:
+            return pl.DataFrame(schema={"date": pl.Date, "leads": pl.UInt32})
+        counts = _inbound_days(ds).group_by("date").agg(pl.col("lead_id").n_unique().alias("leads"))
+        cal = pl.DataFrame({"date": pl.date_range(days[0], days[1], eager=True)})
+        return (
+            cal.join(counts, on="date", how="left")
+            .with_columns(pl.col("leads").fill_null(0).cast(pl.UInt32))
+            .sort("date")
+        )
+
+    return ds.memo("period:daily_active", build)
+
+
+def _inbound_days(ds: Dataset) -> pl.DataFrame:
+    return ds.memo(
+        "period:inbound_days",
+        lambda: (
+            ds.lead_messages.filter(_INBOUND & ds.in_period("created_at"))
+            .select("lead_id", ds.local("created_at").dt.date().alias("date"))
+            .unique()
+        ),
+    )
+
+
+def active_leads(ds: Dataset) -> dict[str, Any]:
+    """``{"dau", "mau", "dau_mau", "daily"}`` over scope leads' inbound messages (``ds.lead_messages``).
+
+    The days counted are the period's local days up to the as_of local date (days after as_of have
+    no data yet). dau = mean over those days of distinct leads with an inbound message that day;
+    mau = mean over the local calendar months they span (partial months cut to those days) of
+    distinct leads with an inbound message in the month; dau_mau = dau / mau × 100 (``None`` if mau
+    is 0 or None); daily = ``[{"date": "YYYY-MM-DD", "leads": n}]`` for every counted day.
+    """
+    daily = _daily_rows(ds)
+    if daily.height == 0:
+        return {"dau": None, "mau": None, "dau_mau": None, "daily": []}
+    dau = float(daily.get_column("leads").mean())  # type: ignore[arg-type]
+    months = daily.select(pl.col("date").dt.truncate("1mo").alias("month")).unique()
+    month_counts = (
+        _inbound_days(ds)
+        .filter(pl.col("date") <= daily.get_column("date").max())
+        .group_by(pl.col("date").dt.truncate("1mo").alias("month"))
+        .agg(pl.col("lead_id").n_unique().alias("leads"))
+    )
+    per_month = months.join(month_counts, on="month", how="left").get_column("leads").fill_null(0)
+    mau = float(per_month.mean())  # type: ignore[arg-type]
+    return {
+        "dau": dau,
+        "mau": mau,
+        "dau_mau": pct(dau, mau),
+        "daily": [{"date": d.isoformat(), "leads": int(n)} for d, n in daily.iter_rows()],
+    }
+
+
+# -- engagement_decay -------------------------------------------------------------------------------
+def _decay_rows(ds: Dataset) -> pl.DataFrame:
+    """Open leads ``[lead_id, last_inbound_at, days_silent, decay]`` sorted by decay (then lead id)."""
+
+    def build() -> pl.DataFrame:
+        as_of = pl.lit(ds.as_of).dt.convert_time_zone("UTC")
+        return (
+            ds.leads.filter(pl.col("converted_at").is_null())
+            .select(pl.col("id").alias("lead_id"), "created_at")
+            .join(lost_flags(ds), on="lead_id", how="left")
+            .filter(~pl.col("lost").fill_null(False))
+            .join(last_inbound(ds), on="lead_id", how="left")
+            .with_columns(days_between(pl.coalesce("last_inbound_at", "created_at"), as_of).alias("days_silent"))
+            .with_columns((-pl.col("days_silent") / float(ds.settings.decay_days)).exp().alias("decay"))
+            .select("lead_id", "last_inbound_at", "days_silent", "decay")
+            .sort("decay", "lead_id")
+        )
+
+    return ds.memo("decay_rows", build)
+
+
+def engagement_decay(ds: Dataset) -> dict[str, Any]:
+    """Distribution of the decay of open leads at as_of (score 0–1).
+
+    Open lead = scope lead (any ``created_at`` ≤ as_of, not only the cohort) with ``converted_at``
+    null and not lost (see ``conversion.lost_flags``). decay = exp(−days since the lead's last
+    inbound message (or since ``created_at`` if none) / ``decay_days`` (setting, 7)), days as float.
+    Independent of the period.
+    """
+    return distribution(_decay_rows(ds).get_column("decay"))
+
+
+METRICS: list[Metric] = [
+    Metric(
+        "response_rate",
+        "Taxa de resposta",
+        "percent",
+        "scalar",
+        "Leads da coorte que responderam depois da primeira mensagem enviada pela clínica ÷ leads da coorte "
+        "que receberam mensagem × 100.",
+        DOMAIN,
+        response_rate,
+        _response_rows,
+    ),
+    Metric(
+        "reengagement_rate",
+        "Taxa de reengajamento",
+        "percent",
+        "scalar",
+        "Leads da coorte que voltaram a escrever depois de um silêncio de 7 dias ou mais (configurável) ÷ "
+        "leads da coorte com esse silêncio × 100.",
+        DOMAIN,
+        reengagement_rate,
+        _reengagement_rows,
+    ),
+    Metric(
+        "inbound_gap_seconds",
+        "Intervalo entre mensagens do lead",
+        "seconds",
+        "distribution",
+        "Tempo entre mensagens consecutivas recebidas do lead na mesma conversa (média, mediana, p95, p99).",
+        DOMAIN,
+        inbound_gap_seconds,
+        _gap_rows,
+    ),
+    Metric(
+        "active_leads",
+        "Leads ativos (DAU/MAU)",
+        "count",
+        "breakdown",
+        "Média diária (DAU) e mensal (MAU) de leads distintos que enviaram mensagem, e a razão DAU/MAU em %.",
+        DOMAIN,
+        active_leads,
+        _daily_rows,
+    ),
+    Metric(
+        "engagement_decay",
+        "Decaimento do engajamento",
+        "score",
+        "distribution",
+        "Para cada lead em aberto: exp(−dias desde a última mensagem do lead ÷ 7 dias (configurável)); "
+        "1 = escreveu agora, perto de 0 = sumiu.",
+        DOMAIN,
+        engagement_decay,
+        _decay_rows,
+    ),
+]
