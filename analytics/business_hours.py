@@ -53,7 +53,7 @@ def _calendar(hours: Hours, first_year: int, last_year: int) -> pl.DataFrame:
     per_weekday = {day: sum(b - a for a, b in ivs) for day, ivs in hours}
     closed = national_holidays(first_year, last_year)
     cal = pl.DataFrame({"date": days}).with_columns(
-        (~pl.col("date").is_in(pl.Series(closed, dtype=pl.Date))).alias("open_day")
+        (~pl.col("date").is_in(pl.Series(closed, dtype=pl.Date).implode())).alias("open_day")
     )
     day_open = pl.col("date").dt.weekday().replace_strict(per_weekday, return_dtype=pl.Int64)
     return cal.with_columns(
@@ -61,28 +61,35 @@ def _calendar(hours: Hours, first_year: int, last_year: int) -> pl.DataFrame:
     ).with_columns((pl.col("open_seconds").cum_sum() - pl.col("open_seconds")).alias("cum_before"))
 
 
-def _open_until(local: pl.Expr, hours: Hours) -> pl.Expr:
-    """Open seconds of the local day before the wall-clock time of ``local``."""
-    sod = (
-        local.dt.hour().cast(pl.Float64) * 3600
-        + local.dt.minute().cast(pl.Float64) * 60
-        + local.dt.second().cast(pl.Float64)
-        + local.dt.microsecond().cast(pl.Float64) / 1e6
+def _b_columns(frame: pl.DataFrame, col: str, cal: pl.DataFrame, hours: Hours, tz: str) -> pl.Series:
+    """B(t) for timestamp column ``col``: calendar seconds before its local date + open seconds of
+    the day before its wall-clock time (interval slots looked up by weekday, then clipped)."""
+    # one time-zone conversion, materialised as naive wall-clock time; fields are then cheap
+    naive = frame.select(pl.col(col).dt.convert_time_zone(tz).dt.replace_time_zone(None).alias("t"))
+    local = pl.col("t")
+    staged = naive.select(
+        local.dt.date().alias("d"),
+        local.dt.weekday().alias("wd"),
+        (
+            local.dt.hour().cast(pl.Float64) * 3600
+            + local.dt.minute().cast(pl.Float64) * 60
+            + local.dt.second().cast(pl.Float64)
+            + local.dt.microsecond().cast(pl.Float64) / 1e6
+        ).alias("sod"),
     )
-    wd = local.dt.weekday()
-    total: pl.Expr = pl.lit(0.0)
-    for day, ivs in hours:
-        for a, b in ivs:
-            total = total + pl.when(wd == day).then((sod - a).clip(0, b - a)).otherwise(0.0)
-    return total
-
-
-def _b(col: str, cal: pl.DataFrame, hours: Hours, tz: str) -> pl.Expr:
-    local = pl.col(col).dt.convert_time_zone(tz)
-    d = local.dt.date()
-    cum = d.replace_strict(cal["date"], cal["cum_before"].cast(pl.Float64), default=None)
-    is_open = d.replace_strict(cal["date"], cal["open_day"], default=None)
-    return cum + pl.when(is_open).then(_open_until(local, hours)).otherwise(0.0)
+    slots = max((len(ivs) for _, ivs in hours), default=0)
+    parts: list[pl.Expr] = []
+    for k in range(slots):
+        starts = {day: float(ivs[k][0]) if k < len(ivs) else 0.0 for day, ivs in hours}
+        lengths = {day: float(ivs[k][1] - ivs[k][0]) if k < len(ivs) else 0.0 for day, ivs in hours}
+        a = pl.col("wd").replace_strict(starts, return_dtype=pl.Float64)
+        length = pl.col("wd").replace_strict(lengths, return_dtype=pl.Float64)
+        parts.append(pl.min_horizontal(pl.max_horizontal(pl.col("sod") - a, pl.lit(0.0)), length))
+    open_until = pl.sum_horizontal(parts) if parts else pl.lit(0.0)
+    cum = pl.col("d").replace_strict(cal["date"], cal["cum_before"].cast(pl.Float64), default=None)
+    is_open = pl.col("d").replace_strict(cal["date"], cal["open_day"], default=None)
+    out = staged.select((cum + pl.when(is_open).then(open_until).otherwise(0.0)).alias("b"))
+    return out.get_column("b")
 
 
 def business_seconds(start: pl.Series, end: pl.Series, settings: Settings) -> pl.Series:
@@ -107,10 +114,9 @@ def business_seconds(start: pl.Series, end: pl.Series, settings: Settings) -> pl
         return pl.Series("business_seconds", [None] * frame.height, dtype=pl.Float64)
     hours = _hours_key(settings)
     cal = _calendar(hours, int(years[0]), int(years[1]))
-    out = frame.select(
-        (_b("e", cal, hours, settings.timezone) - _b("s", cal, hours, settings.timezone)).alias("business_seconds")
-    )
-    return out.get_column("business_seconds")
+    b_end = _b_columns(frame, "e", cal, hours, settings.timezone)
+    b_start = _b_columns(frame, "s", cal, hours, settings.timezone)
+    return (b_end - b_start).alias("business_seconds")
 
 
 def with_business_seconds(

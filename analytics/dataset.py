@@ -60,15 +60,22 @@ def empty_table(table: str) -> pl.DataFrame:
 
 
 def normalize(tables: Tables) -> Tables:
-    """Fill missing tables with empty frames; UUIDs as strings; timestamps as UTC µs."""
+    """Prepare raw store tables once: fill missing tables with empty frames, UUIDs
+    as strings, timestamps as UTC µs, and give every message its conversation's
+    ``lead_id`` (messages of unknown conversations are dropped).
+
+    Idempotent and cheap on prepared tables, so callers that keep tables in memory
+    (the app, benchmarks) should call it once and reuse the result.
+    """
     out: Tables = {}
+    utc_us = pl.Datetime("us", "UTC")
     for name in schema.TABLES:
         frame = tables.get(name)
         if frame is None:
             frame = empty_table(name)
         casts = []
         for col, dtype in frame.schema.items():
-            if isinstance(dtype, pl.Datetime):
+            if isinstance(dtype, pl.Datetime) and dtype != utc_us:
                 if dtype.time_zone is None:
                     casts.append(pl.col(col).dt.replace_time_zone("UTC").dt.cast_time_unit("us"))
                 else:
@@ -76,6 +83,10 @@ def normalize(tables: Tables) -> Tables:
             elif dtype == pl.Object or isinstance(dtype, pl.Binary):
                 casts.append(pl.col(col).cast(pl.String))
         out[name] = frame.with_columns(casts) if casts else frame
+    msgs = out["conversation_messages"]
+    if "lead_id" not in msgs.columns:
+        conv_lead = out["conversations"].select(pl.col("id").alias("conversation_id"), "lead_id")
+        out["conversation_messages"] = msgs.join(conv_lead, on="conversation_id", how="inner")
     return out
 
 
@@ -111,6 +122,10 @@ def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
         .filter(pl.col("started_at") <= lit)
         .with_columns(*null_after("transferred_at", "transfer_reason"), *null_after("closed_at"))
     )
+    kept = t["conversations"].height
+    if kept < tables["conversations"].height:  # messages follow their conversation
+        ids = t["conversations"].select(pl.col("id").alias("conversation_id"))
+        t["conversation_messages"] = t["conversation_messages"].join(ids, on="conversation_id", how="semi")
     for name, col in (
         ("conversation_messages", "created_at"),
         ("llm_interactions", "created_at"),
@@ -211,17 +226,20 @@ class Dataset:
 
         lead_ids = leads.select(pl.col("id").alias("lead_id"))
         conv_ids = conv_scope.select(pl.col("id").alias("conversation_id"), "lead_id")
-        msgs = t["conversation_messages"]
+        msgs = t["conversation_messages"]  # carries lead_id (normalize)
         self.leads = leads
         self.conversations = conv_scope
         #: messages of ``conversations``, with the conversation's ``lead_id``
-        self.messages = msgs.join(conv_ids, on="conversation_id", how="inner")
+        if conv_scope.height == convs.height:
+            self.messages = msgs  # every conversation is in scope: no 10M-row join
+        else:
+            self.messages = msgs.join(conv_ids.select("conversation_id"), on="conversation_id", how="semi")
         #: messages of every conversation of ``leads`` (lead-centric engagement metrics)
         lead_convs = convs.join(lead_ids, on="lead_id", how="semi").select(
             pl.col("id").alias("conversation_id"), "lead_id"
         )
         self.lead_messages = (
-            self.messages if f.empty else msgs.join(lead_convs, on="conversation_id", how="inner")
+            self.messages if f.empty else msgs.join(lead_convs, on="conversation_id", how="semi")
         )
         #: every conversation of ``leads`` (whatever the conversation filters)
         self.lead_conversations = convs if f.empty else convs.join(lead_ids, on="lead_id", how="semi")

@@ -64,7 +64,7 @@ def flatten(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
             yield from flatten(v, f"{path}.{k}" if path else str(k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from flatten(v, f"{path}[{i}]")
+            yield from flatten(v, f"{path}[{i}]")  # funnel[2].leads
     else:
         yield path, value
 
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     width = max((len(m) + len(p) + 1 for m, p, _ in rows), default=10)
     for mid, path, val in rows:
-        key = f"{mid}.{path}" if path else mid
+        key = f"{mid}{'' if path.startswith('[') else '.'}{path}" if path else mid
         shown = "null" if val is None else (f"{val:.4f}".rstrip("0").rstrip(".") if isinstance(val, float) else val)
         print(f"{key:<{width}}  {shown}")
     return 0

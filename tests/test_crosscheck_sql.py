@@ -121,7 +121,7 @@ def _close(a: Any, b: Any, rel: float = 1e-6) -> bool:
 
 
 @pytest.fixture(scope="module")
-def loaded(pg_admin_url: str) -> Iterator[str]:
+def loaded(pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A module-scoped PostgreSQL database with the `small` demo (generator)."""
     from analytics.generator import generate
 
@@ -129,7 +129,8 @@ def loaded(pg_admin_url: str) -> Iterator[str]:
     with psycopg.connect(pg_admin_url, autocommit=True) as con:
         con.execute(f'CREATE DATABASE "{name}"')
     url = pg_admin_url.rpartition("/")[0] + "/" + name
-    generate(url, size="small", seed=7, end_date=date(2026, 6, 20))
+    truth = tmp_path_factory.mktemp("xcheck") / "truth.json"
+    generate(url, size="small", seed=7, end_date=date(2026, 6, 20), truth_path=truth)
     yield url
     with psycopg.connect(pg_admin_url, autocommit=True) as con:
         con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

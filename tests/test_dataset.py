@@ -88,8 +88,10 @@ def test_playbook_filter_uses_first_conversation_for_leads() -> None:
 
 
 def test_channel_filter_reaches_children_and_campaigns() -> None:
-    campaigns = [{"id": "K1", "channel": "instagram", "cost": 10, "started_at": "2025-01-01", "ended_at": "2025-01-10"},
-                 {"id": "K2", "channel": "google_ads", "cost": 10, "started_at": "2025-01-01", "ended_at": "2025-01-10"}]
+    campaigns = [
+        {"id": "K1", "channel": "instagram", "cost": 10, "started_at": "2025-01-01", "ended_at": "2025-01-10"},
+        {"id": "K2", "channel": "google_ads", "cost": 10, "started_at": "2025-01-01", "ended_at": "2025-01-10"},
+    ]
     ds = dataset(leads=LEADS, conversations=CONVS, messages=MSGS, campaigns=campaigns,
                  filters=Filters(channels=("instagram",)))
     assert sorted(ds.leads["id"]) == ["L1", "L3"]

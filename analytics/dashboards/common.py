@@ -182,7 +182,18 @@ def monthly_series(ds: Dataset, specs: list[KpiSpec], n: int = 6) -> pl.DataFram
 
 
 def series_units(specs: list[KpiSpec]) -> dict[str, str]:
-    return {(s.label or catalog.get(s.metric_id).label): catalog.get(s.metric_id).unit for s in specs if has(s.metric_id)}
+    out = {}
+    for s in specs:
+        if has(s.metric_id):
+            m = catalog.get(s.metric_id)
+            out[s.label or m.label] = m.unit
+    return out
+
+
+def trend_table(trend: pl.DataFrame, specs: list[KpiSpec], title: str = "Tendência mensal") -> Table:
+    """A ``monthly_series`` frame as a report table with a line chart."""
+    cols = tuple(c for c in trend.columns if c not in ("Mês", "Início"))
+    return Table(title, trend.drop("Início"), series_units(specs), chart="line", chart_x="Mês", chart_y=cols)
 
 
 def drill_rows(ds: Dataset, metric_id: str, viewer: Viewer, limit: int = 500) -> pl.DataFrame | None:
@@ -208,7 +219,10 @@ def name_secretaries(frame: pl.DataFrame, col: str, names: dict[str, str], alias
     if col not in frame.columns:
         return frame
     return frame.with_columns(
-        pl.col(col).replace_strict(names, default=None, return_dtype=pl.String).fill_null("sem responsável").alias(alias)
+        pl.col(col)
+        .replace_strict(names, default=None, return_dtype=pl.String)
+        .fill_null("sem responsável")
+        .alias(alias)
     ).drop(col if col != alias else [])
 
 
@@ -225,10 +239,21 @@ class View:
     drill: dict[str, pl.DataFrame] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    has_data: bool = True  # False when nothing happened in the period for this scope
 
     @property
     def empty(self) -> bool:
-        return not self.kpis and all(t.frame.height == 0 for t in self.tables.values())
+        return not self.has_data or (not self.kpis and all(t.frame.height == 0 for t in self.tables.values()))
+
+
+def period_has_data(ds: Dataset) -> bool:
+    """Anything in the period for this scope: a lead, a conversation, a message or a booking."""
+    return bool(
+        ds.cohort.height
+        or ds.period_conversations.height
+        or ds.messages.filter(ds.in_period("created_at")).height
+        or ds.bookings.filter(ds.in_period("scheduled_for")).height
+    )
 
 
 def table(title: str, frame: pl.DataFrame, units: dict[str, str] | None = None, **chart: Any) -> Table:

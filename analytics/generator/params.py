@@ -93,10 +93,10 @@ ELASTICITY = {
 AESTHETIC = ("clareamento", "harmonizacao", "botox")
 JANUARY_AESTHETIC_BOOST = 1.6
 #: Monthly promotions: probability, discount range; occasional premium months.
-PROMO_PROB = 0.25
-PROMO_DISCOUNT = (0.10, 0.30)
-PREMIUM_PROB = 0.10
-PREMIUM_RANGE = (0.03, 0.10)
+PROMO_PROB = 0.3
+PROMO_DISCOUNT = (0.10, 0.35)
+PREMIUM_PROB = 0.15
+PREMIUM_RANGE = (0.05, 0.15)
 BOOKING_PRICE_NOISE = 0.04
 #: Days from booking to appointment (lognormal median, sigma).
 APPOINTMENT_LEAD_DAYS = (7.0, 0.7)
@@ -139,8 +139,8 @@ ABSENCE_DAYS_PER_YEAR = 6
 HANDOFF_PROB = {"primeira_consulta": 0.45, "orcamento": 0.6, "reativacao": 0.3, "pos_procedimento": 0.25}
 TRANSFER_REASONS = ("pedido_do_cliente", "baixa_confianca", "reclamacao", "negociacao_preco", "fora_do_escopo")
 TRANSFER_REASON_SHARE = (0.35, 0.25, 0.08, 0.22, 0.10)
-BOT_TURNS_MEAN = 1.6  # extra bot turns, Poisson
-RUNS_MEAN = 1.0  # extra human reply runs, Poisson
+BOT_TURNS_MEAN = 2.0  # extra bot turns, Poisson
+RUNS_MEAN = 1.2  # extra human reply runs, Poisson
 UNANSWERED_LAST_RUN_PROB = 0.1
 REACTIVATION_PROB = 0.35
 POST_PROCEDURE_PROB = 0.5
@@ -152,7 +152,16 @@ REACTIVATION_REPLY_BY_HOUR = {
 }  # fmt: skip
 
 # -- bot / LLM ----------------------------------------------------------------------
-INTENTS = ("agendar", "preco", "duvida_procedimento", "localizacao_horario", "reclamacao", "cancelar", "saudacao", "outro")
+INTENTS = (
+    "agendar",
+    "preco",
+    "duvida_procedimento",
+    "localizacao_horario",
+    "reclamacao",
+    "cancelar",
+    "saudacao",
+    "outro",
+)
 FIRST_INTENT_SHARE = (0.15, 0.22, 0.15, 0.05, 0.01, 0.01, 0.33, 0.08)
 LATER_INTENT_SHARE = (0.22, 0.22, 0.22, 0.10, 0.04, 0.04, 0.04, 0.12)
 #: Most frequent wrong label per true intent (gets CONFUSION_MAIN of the errors).

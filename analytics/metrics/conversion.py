@@ -81,8 +81,9 @@ def lost_flags(ds: Dataset) -> pl.DataFrame:
     """
 
     def build() -> pl.DataFrame:
+        # rows keep their order inside a Polars group: after sorting by time, ``last`` is the latest
         last = (
-            ds.status_history.sort("changed_at", nulls_last=False)
+            ds.status_history.sort("changed_at", maintain_order=True)
             .group_by("lead_id")
             .agg(pl.col("status").last().alias("hist_status"))
         )
@@ -98,16 +99,54 @@ def lost_flags(ds: Dataset) -> pl.DataFrame:
     return ds.memo("lost_flags", build)
 
 
-def last_inbound(ds: Dataset) -> pl.DataFrame:
-    """``[lead_id, last_inbound_at]``: latest inbound message of each scope lead (``ds.lead_messages``)."""
+def message_keys(ds: Dataset) -> pl.DataFrame:
+    """``ds.lead_messages`` reduced for fast aggregation: ``[lk, ck, id, inbound, outbound, created_at]``.
+
+    ``lk`` / ``ck`` are 64-bit hashes of ``lead_id`` / ``conversation_id`` (grouping and sorting
+    on integers is several times faster than on UUID strings; a collision among a clinic's
+    ids is practically impossible). Map back to ids with ``lead_keys``.
+    """
     return ds.memo(
-        "last_inbound",
-        lambda: (
-            ds.lead_messages.filter(pl.col("direction") == "inbound")
-            .group_by("lead_id")
-            .agg(pl.col("created_at").max().alias("last_inbound_at"))
+        "message_keys",
+        lambda: ds.lead_messages.select(
+            pl.col("lead_id").hash().alias("lk"),
+            pl.col("conversation_id").hash().alias("ck"),
+            "id",
+            (pl.col("direction") == "inbound").fill_null(False).alias("inbound"),
+            (pl.col("direction") == "outbound").fill_null(False).alias("outbound"),
+            "created_at",
         ),
     )
+
+
+def sort_lex(frame: pl.DataFrame, *cols: str) -> pl.DataFrame:
+    """``frame`` sorted by ``cols`` (lexicographic, ascending, nulls first), as successive stable
+    single-column sorts (faster in Polars than one multi-column sort on large frames)."""
+    for col in reversed(cols):
+        if not frame.get_column(col).is_sorted():
+            frame = frame.sort(col, maintain_order=True, nulls_last=False)
+    return frame
+
+
+def lead_keys(frame: pl.DataFrame, id_col: str = "id") -> pl.DataFrame:
+    """``frame`` with ``lk`` (hash of ``id_col``, as in ``message_keys``)."""
+    return frame.with_columns(pl.col(id_col).hash().alias("lk"))
+
+
+def last_inbound(ds: Dataset) -> pl.DataFrame:
+    """``[lead_id, last_inbound_at]``: latest inbound message of each scope lead (``ds.lead_messages``)."""
+
+    def build() -> pl.DataFrame:
+        last = (
+            message_keys(ds)
+            .filter(pl.col("inbound"))
+            .group_by("lk")
+            .agg(pl.col("created_at").max().alias("last_inbound_at"))
+        )
+        ids = lead_keys(ds.leads.select(pl.col("id").alias("lead_id")), "lead_id")
+        return ids.join(last, on="lk", how="inner").select("lead_id", "last_inbound_at")
+
+    return ds.memo("last_inbound", build)
 
 
 def days_between(a: pl.Expr, b: pl.Expr) -> pl.Expr:
@@ -265,17 +304,18 @@ def abandonment_by_stage(ds: Dataset) -> list[dict[str, Any]]:
 # -- messages_to_conversion -----------------------------------------------------------
 def _mtc_rows(ds: Dataset) -> pl.DataFrame:
     def build() -> pl.DataFrame:
-        conv = _cohort_rows(ds).filter(pl.col("converted")).select("lead_id", "converted_at")
+        conv = lead_keys(_cohort_rows(ds).filter(pl.col("converted")).select("lead_id", "converted_at"), "lead_id")
         counts = (
-            ds.lead_messages.select("lead_id", "created_at")
-            .join(conv, on="lead_id", how="inner")
+            message_keys(ds)
+            .select("lk", "created_at")
+            .join(conv.select("lk", "converted_at"), on="lk", how="inner")
             .filter(pl.col("created_at") <= pl.col("converted_at"))
-            .group_by("lead_id")
+            .group_by("lk")
             .agg(pl.len().alias("messages"))
         )
         return (
-            conv.join(counts, on="lead_id", how="left")
-            .with_columns(pl.col("messages").fill_null(0).cast(pl.Int64))
+            conv.join(counts, on="lk", how="left")
+            .select("lead_id", "converted_at", pl.col("messages").fill_null(0).cast(pl.Int64))
             .sort("lead_id")
         )
 
@@ -285,8 +325,8 @@ def _mtc_rows(ds: Dataset) -> pl.DataFrame:
 def messages_to_conversion(ds: Dataset) -> float | None:
     """Mean, over converted cohort leads, of the number of messages (both directions, all the
 
-    lead's conversations) with ``created_at`` ≤ ``converted_at`` (0 when none). ``None`` when
-    no cohort lead converted.
+    lead's conversations, whatever the conversation filters) with ``created_at`` ≤ ``converted_at``
+    (0 when none; duplicate rows count as stored). ``None`` when no cohort lead converted.
     """
     s = _mtc_rows(ds).get_column("messages")
     return None if s.len() == 0 else float(s.mean())  # type: ignore[arg-type]

@@ -16,23 +16,31 @@ import polars as pl
 
 from analytics.dataset import Dataset
 from analytics.metrics.base import Metric, distribution, pct
-from analytics.metrics.conversion import days_between, last_inbound, lost_flags
+from analytics.metrics.conversion import days_between, last_inbound, lead_keys, lost_flags, message_keys, sort_lex
 
 DOMAIN = "engagement"
-_INBOUND = pl.col("direction") == "inbound"
-_OUTBOUND = pl.col("direction") == "outbound"
 
 
 def _cohort_messages(ds: Dataset) -> pl.DataFrame:
-    """Messages of the cohort's leads, ``[lead_id, id, direction, created_at]`` ordered by lead, time, id."""
-    return ds.memo(
-        "period:cohort_messages",
-        lambda: (
-            ds.lead_messages.select("lead_id", "id", "direction", "created_at")
-            .join(ds.cohort.select(pl.col("id").alias("lead_id")), on="lead_id", how="semi")
-            .sort("lead_id", "created_at", "id")
-        ),
-    )
+    """Messages of the cohort's leads (``message_keys`` rows) ordered by lead, time, id, with ``seq``
+    (the row's position in that order)."""
+
+    def build() -> pl.DataFrame:
+        cohort = lead_keys(ds.cohort.select("id")).select("lk")
+        return (
+            message_keys(ds)
+            .join(cohort, on="lk", how="semi")
+            .pipe(sort_lex, "lk", "created_at", "id")
+            .with_columns(pl.int_range(pl.len()).alias("seq"))
+        )
+
+    return ds.memo("period:cohort_messages", build)
+
+
+def _with_lead_ids(ds: Dataset, frame: pl.DataFrame) -> pl.DataFrame:
+    """Replace ``lk`` by the cohort's ``lead_id``."""
+    ids = lead_keys(ds.cohort.select(pl.col("id").alias("lead_id")), "lead_id")
+    return ids.join(frame, on="lk", how="inner").drop("lk").sort("lead_id")
 
 
 # -- response_rate -----------------------------------------------------------------------
@@ -40,21 +48,22 @@ def _response_rows(ds: Dataset) -> pl.DataFrame:
     """Cohort leads that received an outbound message: first outbound time and ``responded`` flag."""
 
     def build() -> pl.DataFrame:
-        m = _cohort_messages(ds).with_columns(pl.int_range(pl.len()).alias("seq"))  # global order = (lead, time, id)
-        per = m.group_by("lead_id").agg(
-            pl.col("created_at").filter(_OUTBOUND).min().alias("first_outbound_at"),
-            pl.col("seq").filter(_OUTBOUND).min().alias("first_out_seq"),
-            pl.col("seq").filter(_INBOUND).max().alias("last_in_seq"),
-        )
-        return (
-            per.filter(pl.col("first_out_seq").is_not_null())
+        per = (
+            _cohort_messages(ds)
+            .group_by("lk")
+            .agg(
+                pl.col("created_at").filter(pl.col("outbound")).min().alias("first_outbound_at"),
+                pl.col("seq").filter(pl.col("outbound")).min().alias("first_out_seq"),
+                pl.col("seq").filter(pl.col("inbound")).max().alias("last_in_seq"),
+            )
+            .filter(pl.col("first_out_seq").is_not_null())
             .select(
-                "lead_id",
+                "lk",
                 "first_outbound_at",
                 (pl.col("last_in_seq") > pl.col("first_out_seq")).fill_null(False).alias("responded"),
             )
-            .sort("lead_id")
         )
+        return _with_lead_ids(ds, per)
 
     return ds.memo("period:response_rows", build)
 
@@ -75,26 +84,28 @@ def _reengagement_rows(ds: Dataset) -> pl.DataFrame:
     def build() -> pl.DataFrame:
         thr_us = int(ds.settings.reengagement_silence_days * 86_400_000_000)
         as_of = pl.lit(ds.as_of).dt.convert_time_zone("UTC")
-        m = _cohort_messages(ds).with_columns(pl.int_range(pl.len()).alias("seq"))
-        gap = (pl.col("created_at") - pl.col("created_at").shift(1).over("lead_id")).dt.total_microseconds()
-        m = m.with_columns((gap >= thr_us).fill_null(False).alias("after_gap"))
-        return (
-            m.group_by("lead_id")
+        same_lead = pl.col("lk") == pl.col("lk").shift(1)
+        gap = (pl.col("created_at") - pl.col("created_at").shift(1)).dt.total_microseconds()
+        per = (
+            _cohort_messages(ds)
+            .with_columns((same_lead & (gap >= thr_us)).fill_null(False).alias("after_gap"))
+            .group_by("lk")
             .agg(
                 pl.col("seq").filter(pl.col("after_gap")).min().alias("first_gap_seq"),
-                pl.col("seq").filter(_INBOUND).max().alias("last_in_seq"),
+                pl.col("seq").filter(pl.col("inbound")).max().alias("last_in_seq"),
                 pl.col("created_at").max().alias("last_message_at"),
             )
-            .with_columns(
+            .select(
+                "lk",
+                "last_message_at",
                 (
                     pl.col("first_gap_seq").is_not_null()
                     | ((as_of - pl.col("last_message_at")).dt.total_microseconds() >= thr_us)
                 ).alias("has_silence"),
                 (pl.col("last_in_seq") >= pl.col("first_gap_seq")).fill_null(False).alias("reengaged"),
             )
-            .select("lead_id", "last_message_at", "has_silence", "reengaged")
-            .sort("lead_id")
         )
+        return _with_lead_ids(ds, per)
 
     return ds.memo("period:reengagement_rows", build)
 
@@ -113,31 +124,55 @@ def reengagement_rate(ds: Dataset) -> float | None:
 
 
 # -- inbound_gap_seconds ----------------------------------------------------------------------------
-def _gap_rows(ds: Dataset) -> pl.DataFrame:
-    """Gaps between consecutive inbound messages of a conversation, attributed to the later message."""
+def _gaps(ds: Dataset) -> pl.DataFrame:
+    """``[id, gap_seconds]``: gap before each inbound message in the period since the previous inbound
+    message of its conversation (conversation scope ``ds.messages``); zero gaps (duplicates with the
+    same conversation and timestamp) dropped."""
 
     def build() -> pl.DataFrame:
-        inbound = (
-            ds.messages.filter(_INBOUND)
-            .select("conversation_id", "lead_id", "id", "created_at")
-            # duplicates (same conversation and timestamp) would add spurious 0 s gaps
-            .unique(subset=["conversation_id", "created_at"], keep="first")
-            .sort("conversation_id", "created_at", "id")
-        )
-        return (
-            inbound.with_columns(
-                (
-                    (
-                        pl.col("created_at") - pl.col("created_at").shift(1).over("conversation_id")
-                    ).dt.total_microseconds()
-                    / 1e6
-                ).alias("gap_seconds")
+        keys = (
+            message_keys(ds)
+            if ds.filters.empty
+            else ds.messages.select(
+                pl.col("conversation_id").hash().alias("ck"),
+                "id",
+                (pl.col("direction") == "inbound").fill_null(False).alias("inbound"),
+                "created_at",
             )
-            .filter(pl.col("gap_seconds").is_not_null() & ds.in_period("created_at"))
-            .select("conversation_id", "lead_id", pl.col("id").alias("message_id"), "created_at", "gap_seconds")
+        )
+        inbound = keys.filter(pl.col("inbound") & (pl.col("created_at") < pl.lit(ds.end))).select(
+            "ck", "id", "created_at"
+        )
+        in_period = inbound.filter(pl.col("created_at") >= pl.lit(ds.start))
+        # before the period only each conversation's last inbound message matters (hash
+        # aggregation, cheaper than sorting the whole history)
+        before = (
+            inbound.filter(pl.col("created_at") < pl.lit(ds.start))
+            .group_by("ck")
+            .agg(pl.col("created_at").max(), pl.lit(None, dtype=pl.Int64).alias("id"))
+            .select("ck", "id", "created_at")
+        )
+        same_conv = pl.col("ck") == pl.col("ck").shift(1)
+        gap = (pl.col("created_at") - pl.col("created_at").shift(1)).dt.total_microseconds() / 1e6
+        return (
+            pl.concat([before, in_period.with_columns(pl.col("id").cast(pl.Int64))])
+            .pipe(sort_lex, "ck", "created_at", "id")
+            .with_columns(pl.when(same_conv).then(gap).alias("gap_seconds"))
+            .filter((pl.col("gap_seconds") > 0) & pl.col("id").is_not_null())
+            .select("id", "gap_seconds")
         )
 
-    return ds.memo("period:gap_rows", build)
+    return ds.memo("period:gaps", build)
+
+
+def _gap_rows(ds: Dataset) -> pl.DataFrame:
+    """Gaps between consecutive inbound messages of a conversation, attributed to the later message."""
+    return (
+        ds.messages.select("conversation_id", "lead_id", "id", "created_at")
+        .join(_gaps(ds), on="id", how="inner")
+        .select("conversation_id", "lead_id", pl.col("id").alias("message_id"), "created_at", "gap_seconds")
+        .sort("created_at", "message_id")
+    )
 
 
 def inbound_gap_seconds(ds: Dataset) -> dict[str, Any]:
@@ -146,7 +181,7 @@ def inbound_gap_seconds(ds: Dataset) -> dict[str, Any]:
     (conversation scope, ordered by (created_at, id)); a gap belongs to the period of its later
     message. Inbound duplicates with the same conversation and timestamp count once.
     """
-    return distribution(_gap_rows(ds).get_column("gap_seconds"))
+    return distribution(_gaps(ds).get_column("gap_seconds"))
 
 
 # -- active_leads -----------------------------------------------------------------------------------
@@ -163,7 +198,7 @@ def _daily_rows(ds: Dataset) -> pl.DataFrame:
         days = _period_days(ds)
         if days is None:
             return pl.DataFrame(schema={"date": pl.Date, "leads": pl.UInt32})
-        counts = _inbound_days(ds).group_by("date").agg(pl.col("lead_id").n_unique().alias("leads"))
+        counts = _inbound_days(ds).group_by("date").agg(pl.col("lk").n_unique().alias("leads"))
         cal = pl.DataFrame({"date": pl.date_range(days[0], days[1], eager=True)})
         return (
             cal.join(counts, on="date", how="left")
@@ -178,9 +213,9 @@ def _inbound_days(ds: Dataset) -> pl.DataFrame:
     return ds.memo(
         "period:inbound_days",
         lambda: (
-            ds.lead_messages.filter(_INBOUND & ds.in_period("created_at"))
-            .select("lead_id", ds.local("created_at").dt.date().alias("date"))
-            .unique()
+            message_keys(ds)
+            .filter(pl.col("inbound") & ds.in_period("created_at"))
+            .select("lk", ds.local("created_at").dt.date().alias("date"))
         ),
     )
 
@@ -203,7 +238,7 @@ def active_leads(ds: Dataset) -> dict[str, Any]:
         _inbound_days(ds)
         .filter(pl.col("date") <= daily.get_column("date").max())
         .group_by(pl.col("date").dt.truncate("1mo").alias("month"))
-        .agg(pl.col("lead_id").n_unique().alias("leads"))
+        .agg(pl.col("lk").n_unique().alias("leads"))
     )
     per_month = months.join(month_counts, on="month", how="left").get_column("leads").fill_null(0)
     mau = float(per_month.mean())  # type: ignore[arg-type]

@@ -53,9 +53,9 @@ def human_outbound() -> pl.Expr:
 
 
 def _compute_runs(ds: Dataset) -> pl.DataFrame:
-    convs = ds.conversations.select(
-        pl.col("id").alias("conversation_id"), "transferred_at", "closed_at"
-    ).filter(pl.col("transferred_at").is_not_null())
+    convs = ds.conversations.select(pl.col("id").alias("conversation_id"), "transferred_at", "closed_at").filter(
+        pl.col("transferred_at").is_not_null()
+    )
     if convs.height == 0 or ds.messages.height == 0:
         return pl.DataFrame(schema=RUN_SCHEMA)
     is_human = human_outbound()
@@ -65,13 +65,14 @@ def _compute_runs(ds: Dataset) -> pl.DataFrame:
         .join(convs.lazy(), on="conversation_id", how="inner")
         .filter(is_human | is_run_in.fill_null(False))
         .with_columns(is_human.alias("_human"))
-        .sort("conversation_id", "created_at", "id", nulls_last=True)
+        # global (created_at, id) order; window and group aggregations keep it within each conversation
+        .sort("created_at", "id", nulls_last=True)
         # number of human messages up to and including this one, per conversation
         .with_columns(pl.col("_human").cast(pl.UInt32).cum_sum().over("conversation_id").alias("_h"))
     )
     runs = (
         msgs.filter(~pl.col("_human"))
-        .group_by("conversation_id", "_h")
+        .group_by("conversation_id", "_h", maintain_order=True)
         .agg(
             pl.col("lead_id").first(),
             pl.col("created_at").first().alias("run_start"),

@@ -237,8 +237,10 @@ def ltv_by_segment(ds: Dataset) -> list[dict[str, Any]]:
     ``predicted_ltv_12m``: expected attended value over the 12 months after as_of per
     converted lead of the segment, from a BG/NBD (purchase frequency) + Gamma-Gamma
     (spend per purchase) model fitted on the attended-booking history of every scope lead
-    with at least one attended booking (see ``_clv_model``). ``None`` when the model
-    cannot be fitted (too few repeat customers) or the segment has no converted lead.
+    with at least one attended booking (see ``_fit_clv``): a purchase is a local day with
+    attended bookings, time in weeks from the lead's first attended day to as_of, no
+    discounting. Converted leads with no attended booking yet count 0. ``None`` when the
+    model cannot be fitted (fewer than 10 repeat customers, or a degenerate fit).
     """
     rows = _converted_value_rows(ds)
     pred = _predicted_clv(ds)
@@ -248,7 +250,8 @@ def ltv_by_segment(ds: Dataset) -> list[dict[str, Any]]:
     for seg_type, col in _SEGMENTS:
         aggs = [pl.len().alias("n"), pl.col("attended_value").sum().alias("v")]
         if pred is not None:
-            aggs.append(pl.col("clv_12m").fill_null(0.0).mean().alias("p"))
+            # no attended booking yet (no row) -> 0; numerical failure (NaN) -> left out
+            aggs.append(pl.col("clv_12m").fill_null(0.0).fill_nan(None).mean().alias("p"))
         agg = rows.group_by(col).agg(aggs)
         by = {r[col]: r for r in agg.to_dicts()}
         for seg in _sorted_keys(by):
@@ -305,21 +308,27 @@ def _predicted_clv(ds: Dataset) -> pl.DataFrame | None:
 
 
 def _fit_clv(ds: Dataset) -> pl.DataFrame | None:
+    """Maximum-likelihood BG/NBD (Fader, Hardie & Lee 2005) and Gamma-Gamma (Fader, Hardie & Lee 2005b)
+    fits with scipy (L-BFGS-B on log-parameters bounded to [-10, 10]); expected attended value in the
+    next 52.18 weeks = E[purchases | x, t_x, T] × E[value per purchase | x, m]."""
     import numpy as np
     from scipy.optimize import minimize
-    from scipy.special import gammaln, hyp2f1
+    from scipy.special import betaln, gammaln, hyp2f1
 
     rfm = _rfm(ds)
     if rfm.height == 0 or rfm.filter(pl.col("x") > 0).height < _MIN_REPEAT_CUSTOMERS:
         return None
-    x = rfm.get_column("x").to_numpy().astype(float)
-    tx = rfm.get_column("t_x").to_numpy().astype(float)
-    big_t = rfm.get_column("T").to_numpy().astype(float)
+    # the likelihood only depends on (x, t_x, T): fit on the distinct triples, weighted by count
+    cells = rfm.group_by("x", "t_x", "T").agg(pl.len().alias("n"))
+    x = cells.get_column("x").to_numpy().astype(float)
+    tx = cells.get_column("t_x").to_numpy().astype(float)
+    big_t = cells.get_column("T").to_numpy().astype(float)
+    w = cells.get_column("n").to_numpy().astype(float)
 
     def bgnbd_nll(p: np.ndarray) -> float:
         r, alpha, a, b = np.exp(p)
         ln_a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        ln_a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+        ln_a2 = betaln(a, b + x) - betaln(a, b)
         ln_a3 = -(r + x) * np.log(alpha + big_t)
         with np.errstate(divide="ignore"):
             ln_a4 = np.where(
@@ -328,13 +337,17 @@ def _fit_clv(ds: Dataset) -> pl.DataFrame | None:
                 -np.inf,
             )
         ll = ln_a1 + ln_a2 + np.logaddexp(ln_a3, ln_a4)
-        return float(-ll.sum())
+        return float(-(w * ll).sum())
 
-    fit = minimize(bgnbd_nll, np.zeros(4), method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-6})
+    bounds = [(-10.0, 10.0)] * 4  # log-parameters: keeps the fit away from degenerate extremes
+    fit = minimize(bgnbd_nll, np.zeros(4), method="L-BFGS-B", bounds=bounds)
     r, alpha, a, b = np.exp(fit.x)
     if not np.isfinite([r, alpha, a, b]).all():
         return None
     horizon = 365.25 / 7  # weeks in 12 months
+    x = rfm.get_column("x").to_numpy().astype(float)
+    tx = rfm.get_column("t_x").to_numpy().astype(float)
+    big_t = rfm.get_column("T").to_numpy().astype(float)
 
     z = horizon / (alpha + big_t + horizon)
     with np.errstate(all="ignore"):
@@ -344,7 +357,9 @@ def _fit_clv(ds: Dataset) -> pl.DataFrame | None:
             * (1 - ((alpha + big_t) / (alpha + big_t + horizon)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z))
             / (1 + (x > 0) * a / (b + x - 1 + (x == 0)) * ((alpha + big_t) / (alpha + tx)) ** (r + x))
         )
-    if a <= 1 or not np.isfinite(expected).all():
+    # a numerically failed lead (overflow in hyp2f1) gets NaN and is left out of segment means
+    expected = np.where(np.isfinite(expected) & (expected >= 0), expected, np.nan)
+    if np.isnan(expected).all():
         return None
 
     # Gamma-Gamma on repeat customers' mean repeat value
@@ -365,16 +380,14 @@ def _fit_clv(ds: Dataset) -> pl.DataFrame | None:
         )
         return float(-ll.sum())
 
-    gg = minimize(gg_nll, np.array([0.0, 1.0, 0.0]), method="Nelder-Mead", options={"maxiter": 4000})
+    gg = minimize(gg_nll, np.array([0.0, 1.0, 0.0]), method="L-BFGS-B", bounds=[(-10.0, 10.0)] * 3)
     pp, q, v = np.exp(gg.x)
     m = rfm.get_column("m").fill_null(0.0).to_numpy().astype(float)
     if q <= 1 or not math.isfinite(pp * q * v):
         return None
     spend = pp * (v + x * m) / (pp * x + q - 1)  # E[mean value | x, m]; population mean when x = 0
     clv = expected * spend
-    return pl.DataFrame({"lead_id": rfm.get_column("lead_id"), "clv_12m": clv}).with_columns(
-        pl.col("clv_12m").fill_nan(None)
-    )
+    return pl.DataFrame({"lead_id": rfm.get_column("lead_id"), "clv_12m": clv})
 
 
 METRICS: list[Metric] = [

@@ -14,9 +14,10 @@ Decisions (beyond the spec text):
   unanswered runs whose wait, ``(closed_at or as_of) − run_start``, exceeds the SLA).
   Unanswered runs still within the SLA are in neither term.
 - ``first_contact_resolution``: closed handed-off conversations started in the period
-  whose runs (any period) are exactly one, and that one answered (an extra unanswered run
-  disqualifies), and with no other conversation of the same lead (unfiltered
-  ``ds.all``) started in ``(closed_at, closed_at + recontact_days]``.
+  with exactly one answered reply run (runs of any period; unanswered runs, e.g. a
+  closing "thanks" left without reply, neither count nor disqualify), and with no other
+  conversation of the same lead (unfiltered ``ds.all``) started in
+  ``[closed_at, closed_at + recontact_days]``.
 - ``recontact_rate`` uses the same recontact rule over closed conversations.
 - ``handoff_abandonment_rate``: no outbound human message in
   ``[transferred_at, closed_at or as_of]``.
@@ -59,13 +60,20 @@ def _names(ds: Dataset) -> pl.DataFrame:
 
 def _by_secretary(ds: Dataset, frame: pl.DataFrame, key: str, value: str) -> list[dict[str, Any]]:
     """``distribution_by`` keyed by secretary id with the secretary's name."""
-    rows = distribution_by(frame.rename({key: "secretary_id"}) if key != "secretary_id" else frame,
-                           "secretary_id", value)
+    rows = distribution_by(
+        frame.rename({key: "secretary_id"}) if key != "secretary_id" else frame, "secretary_id", value
+    )
     if not rows:
         return []
     names = dict(_names(ds).iter_rows())
-    return [{"secretary_id": r["secretary_id"], "secretary_name": names.get(r["secretary_id"]),
-             **{k: v for k, v in r.items() if k != "secretary_id"}} for r in rows]
+    return [
+        {
+            "secretary_id": r["secretary_id"],
+            "secretary_name": names.get(r["secretary_id"]),
+            **{k: v for k, v in r.items() if k != "secretary_id"},
+        }
+        for r in rows
+    ]
 
 
 def _handed_off(ds: Dataset) -> pl.DataFrame:
@@ -94,8 +102,11 @@ def first_responses(ds: Dataset) -> pl.DataFrame:
             .sort("created_at", "id")
             .group_by("conversation_id", maintain_order=True)
             .first()
-            .select("conversation_id", pl.col("created_at").alias("first_response_at"),
-                    pl.col("sender_id").alias("secretary_id"))
+            .select(
+                "conversation_id",
+                pl.col("created_at").alias("first_response_at"),
+                pl.col("sender_id").alias("secretary_id"),
+            )
         )
         out = conv.join(first, on="conversation_id", how="left").with_columns(
             _seconds(pl.col("transferred_at"), pl.col("first_response_at")).alias("first_response_seconds")
@@ -121,7 +132,7 @@ def _runs_business(ds: Dataset) -> pl.DataFrame:
 
 def _recontacted(ds: Dataset, convs: pl.DataFrame) -> pl.DataFrame:
     """``convs`` (closed) with a boolean ``recontacted``: another conversation of the lead
-    (unfiltered) started in ``(closed_at, closed_at + recontact_days]``."""
+    (unfiltered) started in ``[closed_at, closed_at + recontact_days]``."""
     if convs.height == 0:
         return convs.with_columns(pl.lit(False).alias("recontacted"))
     window = timedelta(days=ds.settings.recontact_days)
@@ -131,7 +142,7 @@ def _recontacted(ds: Dataset, convs: pl.DataFrame) -> pl.DataFrame:
         .join(others, on="lead_id", how="inner")
         .filter(
             (pl.col("_other") != pl.col("id"))
-            & (pl.col("_s") > pl.col("closed_at"))
+            & (pl.col("_s") >= pl.col("closed_at"))
             & (pl.col("_s") <= pl.col("closed_at") + window)
         )
         .select("id")
@@ -142,8 +153,9 @@ def _recontacted(ds: Dataset, convs: pl.DataFrame) -> pl.DataFrame:
 
 def _resolution(ds: Dataset) -> pl.DataFrame:
     def build() -> pl.DataFrame:
-        closed = _closed(ds).select(pl.col("id").alias("conversation_id"), "lead_id", "started_at", "closed_at",
-                                    "assigned_to")
+        closed = _closed(ds).select(
+            pl.col("id").alias("conversation_id"), "lead_id", "started_at", "closed_at", "assigned_to"
+        )
         closed = closed.with_columns(_seconds(pl.col("started_at"), pl.col("closed_at")).alias("resolution_seconds"))
         return closed.with_columns(
             business_seconds(closed["started_at"], closed["closed_at"], ds.settings).alias(
@@ -199,10 +211,14 @@ def response_business_seconds(ds: Dataset) -> dict[str, Any]:
 
 def _runs_rows(ds: Dataset) -> pl.DataFrame:
     sla = ds.settings.sla_seconds
-    return _runs_business(ds).with_columns(
-        (pl.col("answered") & (pl.col("response_seconds") > sla)).alias("sla_breach_answered"),
-        (~pl.col("answered") & (pl.col("wait_seconds") > sla)).alias("sla_breach_unanswered"),
-    ).with_columns((pl.col("sla_breach_answered") | pl.col("sla_breach_unanswered")).alias("sla_breach"))
+    return (
+        _runs_business(ds)
+        .with_columns(
+            (pl.col("answered") & (pl.col("response_seconds") > sla)).alias("sla_breach_answered"),
+            (~pl.col("answered") & (pl.col("wait_seconds") > sla)).alias("sla_breach_unanswered"),
+        )
+        .with_columns((pl.col("sla_breach_answered") | pl.col("sla_breach_unanswered")).alias("sla_breach"))
+    )
 
 
 def unanswered_runs(ds: Dataset) -> int:
@@ -224,26 +240,30 @@ def sla_compliance(ds: Dataset) -> float | None:
 def _fcr_frame(ds: Dataset) -> pl.DataFrame:
     def build() -> pl.DataFrame:
         convs = _closed(ds).filter(pl.col("transferred_at").is_not_null())
-        stats = reply_runs(ds).group_by("conversation_id").agg(
-            pl.len().alias("runs"), pl.col("answered").sum().alias("answered_runs")
+        stats = (
+            reply_runs(ds)
+            .group_by("conversation_id")
+            .agg(pl.len().alias("runs"), pl.col("answered").sum().alias("answered_runs"))
         )
-        out = _recontacted(ds, convs).join(
-            stats.rename({"conversation_id": "id"}), on="id", how="left"
-        ).with_columns(pl.col("runs").fill_null(0), pl.col("answered_runs").fill_null(0))
+        out = (
+            _recontacted(ds, convs)
+            .join(stats.rename({"conversation_id": "id"}), on="id", how="left")
+            .with_columns(pl.col("runs").fill_null(0), pl.col("answered_runs").fill_null(0))
+        )
         return out.select(
             pl.col("id").alias("conversation_id"),
             "lead_id",
             "runs",
             "answered_runs",
             "recontacted",
-            ((pl.col("runs") == 1) & (pl.col("answered_runs") == 1) & ~pl.col("recontacted")).alias("resolved"),
+            ((pl.col("answered_runs") == 1) & ~pl.col("recontacted")).alias("resolved"),
         )
 
     return ds.memo("period:team:fcr", build)
 
 
 def first_contact_resolution(ds: Dataset) -> float | None:
-    """Closed handed-off conversations with exactly one reply run, answered, and no recontact × 100."""
+    """Closed handed-off conversations with exactly one answered reply run and no recontact × 100."""
     f = _fcr_frame(ds)
     return pct(f.filter(pl.col("resolved")).height, f.height)
 
@@ -307,8 +327,10 @@ def resolution_business_seconds(ds: Dataset) -> dict[str, Any]:
 # -- WhatsApp 24 h window --------------------------------------------------------------
 def _late_frame(ds: Dataset) -> pl.DataFrame:
     limit = ds.settings.whatsapp_window_hours * 3600
-    return period_runs(ds).filter(pl.col("answered")).with_columns(
-        (_seconds(pl.col("run_end"), pl.col("answered_at")) > limit).alias("late")
+    return (
+        period_runs(ds)
+        .filter(pl.col("answered"))
+        .with_columns((_seconds(pl.col("run_end"), pl.col("answered_at")) > limit).alias("late"))
     )
 
 
@@ -360,9 +382,11 @@ def _load_frame(ds: Dataset) -> pl.DataFrame:
         out = out.with_columns(
             (pl.col("conversations") / total * 100.0 if total else pl.lit(None, pl.Float64)).alias("share")
         )
-        return out.join(_names(ds), on="secretary_id", how="left").select(
-            "secretary_id", "secretary_name", "conversations", "share"
-        ).sort(["conversations", "secretary_id"], descending=[True, False])
+        return (
+            out.join(_names(ds), on="secretary_id", how="left")
+            .select("secretary_id", "secretary_name", "conversations", "share")
+            .sort(["conversations", "secretary_id"], descending=[True, False])
+        )
 
     return ds.memo("period:team:load", build)
 
@@ -405,9 +429,11 @@ def _productivity_frame(ds: Dataset) -> pl.DataFrame:
                 .alias("productivity")
             )
         )
-        return out.join(_names(ds), on="secretary_id", how="left").select(
-            "secretary_id", "secretary_name", "converted_leads", "active_days", "productivity"
-        ).sort("secretary_id")
+        return (
+            out.join(_names(ds), on="secretary_id", how="left")
+            .select("secretary_id", "secretary_name", "converted_leads", "active_days", "productivity")
+            .sort("secretary_id")
+        )
 
     return ds.memo("period:team:productivity", build)
 
@@ -432,9 +458,11 @@ def volume_heatmap(ds: Dataset) -> pl.DataFrame:
         .group_by("weekday", "hour")
         .agg(pl.len().cast(pl.Int64).alias("messages"))
     )
-    return grid.join(counts, on=["weekday", "hour"], how="left").with_columns(
-        pl.col("messages").fill_null(0)
-    ).sort("weekday", "hour")
+    return (
+        grid.join(counts, on=["weekday", "hour"], how="left")
+        .with_columns(pl.col("messages").fill_null(0))
+        .sort("weekday", "hour")
+    )
 
 
 def hourly_volume(ds: Dataset) -> pl.DataFrame:
@@ -457,54 +485,144 @@ def _m(id_: str, label: str, unit: str, kind: str, definition: str, compute: Any
 
 
 METRICS: list[Metric] = [
-    _m("first_response_seconds", "Tempo até a primeira resposta", "seconds", "distribution",
-       "Por conversa transferida: primeira mensagem humana após a transferência − momento da transferência.",
-       first_response_seconds, first_response_rows),
-    _m("response_seconds", "Tempo de resposta", "seconds", "distribution",
-       "Por sequência de mensagens do lead respondida: resposta humana − primeira mensagem da sequência; "
-       "por secretária e por hora local.",
-       response_seconds, _runs_rows),
-    _m("unanswered_runs", "Sequências sem resposta", "count", "scalar",
-       "Sequências de mensagens do lead sem resposta humana antes do encerramento da conversa ou da data de corte.",
-       unanswered_runs, _unanswered_rows),
-    _m("sla_compliance", "Cumprimento do SLA", "percent", "scalar",
-       "Respostas dentro do SLA / (respostas + sequências sem resposta que já esperaram mais que o SLA) × 100.",
-       sla_compliance, _runs_rows),
-    _m("first_contact_resolution", "Resolução no primeiro contato", "percent", "scalar",
-       "Conversas transferidas e encerradas com exatamente uma sequência respondida e sem nova conversa do lead "
-       "em 7 dias / conversas transferidas e encerradas × 100.",
-       first_contact_resolution, _fcr_frame),
-    _m("load_distribution", "Distribuição de carga", "count", "breakdown",
-       "Conversas por secretária responsável, participação no total e coeficiente de Gini entre as secretárias "
-       "ativas.",
-       load_distribution, _load_frame),
-    _m("productivity", "Produtividade", "ratio", "breakdown",
-       "Por secretária: leads convertidos atribuídos a ela no período / dias em que enviou ao menos uma mensagem.",
-       productivity, _productivity_frame),
-    _m("resolution_seconds", "Tempo de resolução", "seconds", "distribution",
-       "Encerramento − início das conversas encerradas.",
-       resolution_seconds, _resolution),
-    _m("recontact_rate", "Taxa de recontato", "percent", "scalar",
-       "Conversas encerradas seguidas de nova conversa do mesmo lead em até 7 dias / conversas encerradas × 100.",
-       recontact_rate, _recontact_frame),
-    _m("handoff_abandonment_rate", "Abandono após transferência", "percent", "scalar",
-       "Conversas transferidas sem nenhuma mensagem humana após a transferência (até o encerramento ou a data de "
-       "corte) / conversas transferidas × 100.",
-       handoff_abandonment_rate, _abandoned_rows),
-    _m("window_24h_late_reply_rate", "Respostas fora da janela de 24 h", "percent", "scalar",
-       "Sequências respondidas mais de 24 h após a última mensagem do lead (fora da janela gratuita do WhatsApp) / "
-       "sequências respondidas × 100.",
-       window_24h_late_reply_rate, _late_frame),
-    _m("window_24h_expired", "Leads com janela de 24 h expirada", "count", "scalar",
-       "Leads com sequência sem resposta cuja última mensagem é de mais de 24 h antes da data de corte.",
-       window_24h_expired, _expired_frame),
-    _m("first_response_business_seconds", "Primeira resposta (horário comercial)", "seconds", "distribution",
-       "Tempo até a primeira resposta contando só o horário de funcionamento (feriados nacionais fechados).",
-       first_response_business_seconds, first_response_rows),
-    _m("response_business_seconds", "Tempo de resposta (horário comercial)", "seconds", "distribution",
-       "Tempo de resposta contando só o horário de funcionamento (feriados nacionais fechados).",
-       response_business_seconds, _runs_rows),
-    _m("resolution_business_seconds", "Tempo de resolução (horário comercial)", "seconds", "distribution",
-       "Tempo de resolução contando só o horário de funcionamento (feriados nacionais fechados).",
-       resolution_business_seconds, _resolution),
+    _m(
+        "first_response_seconds",
+        "Tempo até a primeira resposta",
+        "seconds",
+        "distribution",
+        "Por conversa transferida: primeira mensagem humana após a transferência − momento da transferência.",
+        first_response_seconds,
+        first_response_rows,
+    ),
+    _m(
+        "response_seconds",
+        "Tempo de resposta",
+        "seconds",
+        "distribution",
+        "Por sequência de mensagens do lead respondida: resposta humana − primeira mensagem da sequência; "
+        "por secretária e por hora local.",
+        response_seconds,
+        _runs_rows,
+    ),
+    _m(
+        "unanswered_runs",
+        "Sequências sem resposta",
+        "count",
+        "scalar",
+        "Sequências de mensagens do lead sem resposta humana antes do encerramento da conversa ou da data de corte.",
+        unanswered_runs,
+        _unanswered_rows,
+    ),
+    _m(
+        "sla_compliance",
+        "Cumprimento do SLA",
+        "percent",
+        "scalar",
+        "Respostas dentro do SLA / (respostas + sequências sem resposta que já esperaram mais que o SLA) × 100.",
+        sla_compliance,
+        _runs_rows,
+    ),
+    _m(
+        "first_contact_resolution",
+        "Resolução no primeiro contato",
+        "percent",
+        "scalar",
+        "Conversas transferidas e encerradas com exatamente uma sequência respondida e sem nova conversa do lead "
+        "em 7 dias / conversas transferidas e encerradas × 100.",
+        first_contact_resolution,
+        _fcr_frame,
+    ),
+    _m(
+        "load_distribution",
+        "Distribuição de carga",
+        "count",
+        "breakdown",
+        "Conversas por secretária responsável, participação no total e coeficiente de Gini entre as secretárias "
+        "ativas.",
+        load_distribution,
+        _load_frame,
+    ),
+    _m(
+        "productivity",
+        "Produtividade",
+        "ratio",
+        "breakdown",
+        "Por secretária: leads convertidos atribuídos a ela no período / dias em que enviou ao menos uma mensagem.",
+        productivity,
+        _productivity_frame,
+    ),
+    _m(
+        "resolution_seconds",
+        "Tempo de resolução",
+        "seconds",
+        "distribution",
+        "Encerramento − início das conversas encerradas.",
+        resolution_seconds,
+        _resolution,
+    ),
+    _m(
+        "recontact_rate",
+        "Taxa de recontato",
+        "percent",
+        "scalar",
+        "Conversas encerradas seguidas de nova conversa do mesmo lead em até 7 dias / conversas encerradas × 100.",
+        recontact_rate,
+        _recontact_frame,
+    ),
+    _m(
+        "handoff_abandonment_rate",
+        "Abandono após transferência",
+        "percent",
+        "scalar",
+        "Conversas transferidas sem nenhuma mensagem humana após a transferência (até o encerramento ou a data de "
+        "corte) / conversas transferidas × 100.",
+        handoff_abandonment_rate,
+        _abandoned_rows,
+    ),
+    _m(
+        "window_24h_late_reply_rate",
+        "Respostas fora da janela de 24 h",
+        "percent",
+        "scalar",
+        "Sequências respondidas mais de 24 h após a última mensagem do lead (fora da janela gratuita do WhatsApp) / "
+        "sequências respondidas × 100.",
+        window_24h_late_reply_rate,
+        _late_frame,
+    ),
+    _m(
+        "window_24h_expired",
+        "Leads com janela de 24 h expirada",
+        "count",
+        "scalar",
+        "Leads com sequência sem resposta cuja última mensagem é de mais de 24 h antes da data de corte.",
+        window_24h_expired,
+        _expired_frame,
+    ),
+    _m(
+        "first_response_business_seconds",
+        "Primeira resposta (horário comercial)",
+        "seconds",
+        "distribution",
+        "Tempo até a primeira resposta contando só o horário de funcionamento (feriados nacionais fechados).",
+        first_response_business_seconds,
+        first_response_rows,
+    ),
+    _m(
+        "response_business_seconds",
+        "Tempo de resposta (horário comercial)",
+        "seconds",
+        "distribution",
+        "Tempo de resposta contando só o horário de funcionamento (feriados nacionais fechados).",
+        response_business_seconds,
+        _runs_rows,
+    ),
+    _m(
+        "resolution_business_seconds",
+        "Tempo de resolução (horário comercial)",
+        "seconds",
+        "distribution",
+        "Tempo de resolução contando só o horário de funcionamento (feriados nacionais fechados).",
+        resolution_business_seconds,
+        _resolution,
+    ),
 ]

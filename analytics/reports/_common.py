@@ -16,7 +16,7 @@ DATE_UNITS = frozenset({"date", "datetime"})
 UNIT_LABELS: dict[str, str] = {
     "brl": "R$",
     "percent": "%",
-    "ratio": "%",
+    "ratio": "razão (1 = 100%)",
     "seconds": "segundos",
     "days": "dias",
     "count": "quantidade",
@@ -25,6 +25,12 @@ UNIT_LABELS: dict[str, str] = {
     "ms": "ms",
     "score": "nota",
 }
+
+
+def table_units(table: Table) -> dict[str, str]:
+    """Column units: the table's own, plus ``seconds`` for Duration columns that have none."""
+    units = {c: "seconds" for c, t in table.frame.schema.items() if isinstance(t, pl.Duration)}
+    return units | dict(table.units)
 
 
 def zone(report: Report) -> ZoneInfo:
@@ -40,11 +46,18 @@ def local_frame(table: Table, tz: str) -> pl.DataFrame:
     """The table's frame with tz-aware datetimes converted to naive local time in ``tz``.
 
     Naive datetimes are taken as already local. Columns marked ``date`` that hold datetimes become local dates.
+    Durations become seconds (float) and decimals become floats, so every builder sees plain numbers.
     """
     frame = table.frame
     exprs: list[pl.Expr] = []
     for name, dtype in frame.schema.items():
         col = pl.col(name)
+        if isinstance(dtype, pl.Duration):
+            exprs.append((col.dt.total_microseconds() / 1e6).alias(name))
+            continue
+        if isinstance(dtype, pl.Decimal):
+            exprs.append(col.cast(pl.Float64).alias(name))
+            continue
         if isinstance(dtype, pl.Datetime):
             if dtype.time_zone is not None:
                 col = col.dt.convert_time_zone(tz).dt.replace_time_zone(None)

@@ -1,0 +1,221 @@
+"""Streamlit app tests (AppTest): every page × role, refusals, masking, login and friendly errors.
+
+The store is a tiny generated one (seed 42), selected with ``CLINIC_SOURCE``. Login is simulated
+by pre-setting ``authentication_status`` / ``username`` in ``AppTest.session_state`` — the
+same keys streamlit-authenticator writes after a password check; a browser cannot set them.
+The role still comes from auth.yaml.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = {
+    "inicio": "ui/landing.py",
+    "executivo": "pages/executivo.py",
+    "operacoes": "pages/operacoes.py",
+    "marketing": "pages/marketing.py",
+    "ia": "pages/ia.py",
+    "secretaria": "pages/secretaria.py",
+}
+USERS = {"admin": "admin", "gerente": "manager", "marketing": "marketing", "secretaria": "secretary"}
+ALLOWED = {
+    "admin": set(PAGES),
+    "manager": {"inicio", "operacoes", "ia", "secretaria"},
+    "marketing": {"inicio", "marketing"},
+    "secretary": {"inicio", "secretaria"},
+}
+REFUSAL = "Acesso negado"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from analytics.generator import generate
+
+    path = tmp_path_factory.mktemp("app") / "t.duckdb"
+    generate(str(path), size="tiny")
+    return path
+
+
+@pytest.fixture(scope="module")
+def lead_pii(store: Path) -> tuple[list[str], list[str]]:
+    """Full names (≥ 2 words, not a staff name) and phones of the store's leads."""
+    con = duckdb.connect(str(store), read_only=True)
+    rows = con.sql("SELECT name, phone FROM leads").fetchall()
+    staff = " | ".join(r[0] for r in con.sql("SELECT name FROM users").fetchall())
+    con.close()
+    # staff names are shown on purpose (team breakdowns): skip lead names that are part of one
+    names = [n for n, _ in rows if n and len(n.split()) >= 2 and n not in staff]
+    phones = [p for _, p in rows if p and len(p) > 8]
+    return names, phones
+
+
+@pytest.fixture()
+def env(store: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CLINIC_SOURCE", str(store))
+    monkeypatch.delenv("CLINIC_AUTH_FILE", raising=False)
+    return store
+
+
+def run(page: str, username: str | None, query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / PAGES.get(page, page)), default_timeout=120)
+    if username is not None:
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = username
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    """Everything the app rendered, as one string (text, metrics, tables, chart specs)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "error", "warning", "info",
+                 "success", "expander"):
+        parts += [str(getattr(e, "value", "") or getattr(e, "label", "")) for e in at.get(kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for df in at.dataframe:
+        parts.append(df.value.to_csv())
+    for chart in at.get("plotly_chart"):
+        parts.append(json.dumps(json.loads(chart.proto.spec)))
+    return "\n".join(parts)
+
+
+def _has_data(at: AppTest) -> bool:
+    return bool(at.metric or at.dataframe or at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("username", list(USERS))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_page_by_role(env: Path, page: str, username: str) -> None:
+    at = run(page, username)
+    assert not at.exception, [e.value for e in at.exception]
+    role = USERS[username]
+    if page in ALLOWED[role]:
+        assert not any(REFUSAL in e.value for e in at.error)
+        assert at.metric, f"{page} shows no KPI for {role}"
+    else:
+        assert any(REFUSAL in e.value for e in at.error)
+        assert not _has_data(at), "a refused page must show no data"
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_not_logged_in_sees_nothing(env: Path, page: str) -> None:
+    at = run(page, None)
+    assert not at.exception
+    assert any("login" in e.value.lower() for e in at.error)
+    assert not _has_data(at)
+
+
+@pytest.mark.parametrize("username", ["gerente", "marketing", "secretaria"])
+def test_non_admin_never_sees_lead_names_or_phones(env: Path, lead_pii: tuple[list[str], list[str]],
+                                                   username: str) -> None:
+    names, phones = lead_pii
+    for page in ALLOWED[USERS[username]]:
+        out = text_of(run(page, username))
+        leaked = [n for n in names if n in out] + [p for p in phones if p in out]
+        assert not leaked, f"{username} saw personal data on {page}"
+
+
+def test_admin_sees_unmasked_priority_leads(env: Path, lead_pii: tuple[list[str], list[str]]) -> None:
+    """The masking test above can fail: the same page shows full names to an admin."""
+    names, _ = lead_pii
+    out = text_of(run("secretaria", "admin"))
+    assert any(n in out for n in names)
+
+
+def test_secretary_sees_only_herself(env: Path) -> None:
+    at = run("secretaria", "secretaria")
+    assert not at.exception
+    assert not at.selectbox or all(s.label != "Secretária" for s in at.selectbox)  # no picker
+    assert all(m.label != "Secretária" for m in at.sidebar.multiselect)  # no secretary filter
+
+
+def test_query_params_reproduce_the_view(env: Path) -> None:
+    at = run("executivo", "admin", {"periodo": "90d", "canal": "instagram"})
+    assert not at.exception
+    assert at.sidebar.selectbox(key="f_periodo").value == "90d"
+    assert at.sidebar.multiselect(key="f_canal").value == ["instagram"]
+    assert at.query_params["periodo"] == ["90d"] or at.query_params["periodo"] == "90d"
+
+
+def test_empty_period_is_friendly(env: Path) -> None:
+    at = run("executivo", "admin", {"periodo": "custom", "de": "2001-01-01", "ate": "2001-01-31"})
+    assert not at.exception
+    assert any("Não há dados" in i.value for i in at.info)
+
+
+def test_unreachable_database_is_friendly(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CLINIC_SOURCE", str(tmp_path / "missing.duckdb"))
+    at = run("operacoes", "gerente")
+    assert not at.exception
+    assert any("base de dados" in e.value for e in at.error)
+    assert not at.metric
+
+
+def _home(monkeypatch: pytest.MonkeyPatch, store: Path, auth_text: str | None = None,
+          tmp_path: Path | None = None) -> AppTest:
+    monkeypatch.setenv("CLINIC_SOURCE", str(store))
+    monkeypatch.setenv("CLINIC_COOKIE_KEY", "test-cookie-key-0123456789abcdef0123456789")
+    if auth_text is not None and tmp_path is not None:
+        p = tmp_path / "auth.yaml"
+        p.write_text(auth_text, encoding="utf-8")
+        monkeypatch.setenv("CLINIC_AUTH_FILE", str(p))
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120)
+    at.run()
+    return at
+
+
+def _login(at: AppTest, user: str, password: str) -> AppTest:
+    at.text_input[0].input(user)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    return at.run()
+
+
+def test_home_login_wrong_password(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _home(monkeypatch, env)
+    assert not at.exception
+    assert len(at.text_input) == 2 and not at.metric  # login form only
+    at = _login(at, "admin", "senha-errada")
+    assert not at.exception
+    assert any("incorretos" in e.value for e in at.error)
+    assert not at.metric
+
+
+def test_home_login_then_landing(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _login(_home(monkeypatch, env), "gerente", "Gerente@2026")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["authentication_status"] is True
+    assert at.metric  # the landing's headline KPIs
+
+
+BAD_AUTH = [
+    "credentials: [",  # not YAML
+    "credentials:\n  usernames:\n    x: {password: plain, role: admin}\n",  # plaintext password
+    "credentials:\n  usernames:\n    x: {password: '$2b$12$abc', role: chefe}\n",  # unknown role
+]
+
+
+@pytest.mark.parametrize("text", BAD_AUTH)
+def test_malformed_auth_yaml(env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, text: str) -> None:
+    at = _home(monkeypatch, env, text, tmp_path)
+    assert not at.exception
+    assert any("auth.yaml" in e.value for e in at.error)
+    assert not at.text_input  # no login form on a broken config
+
+
+def test_missing_auth_yaml(env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CLINIC_AUTH_FILE", str(tmp_path / "nope.yaml"))
+    at = _home(monkeypatch, env)
+    assert not at.exception
+    assert any("auth.yaml" in e.value for e in at.error)

@@ -1,0 +1,131 @@
+"""Login with streamlit-authenticator over ``auth.yaml`` (bcrypt hashes, role, secretary user id).
+
+``auth.yaml`` (path: ``CLINIC_AUTH_FILE`` or the repository root)::
+
+    cookie: {name: clinic_analytics_auth, expiry_days: 1}
+    credentials:
+      usernames:
+        admin: {name: ..., email: ..., password: <bcrypt hash>, role: admin}
+        secretaria: {name: ..., password: <bcrypt hash>, role: secretary, user_id: <users.id>}
+
+The cookie key comes from ``st.secrets["auth"]["cookie_key"]`` or ``CLINIC_COOKIE_KEY``; without
+either, a random key per server process is used (logins then do not survive a restart).
+
+Who is logged in is read from ``st.session_state`` (``authentication_status`` and ``username``,
+written by streamlit-authenticator after a successful password check). Tests pre-set these two
+keys in ``AppTest.session_state``; a browser cannot write session state, so this is not a way
+around the login in production. The role always comes from ``auth.yaml``, never from the session.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+import yaml
+
+from analytics.errors import AnalyticsError
+from analytics.privacy import ROLES, Viewer
+from analytics.settings import ROOT
+
+
+class AuthConfigError(AnalyticsError):
+    """auth.yaml is missing or malformed (one pt-BR line)."""
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    users: dict[str, dict[str, Any]]
+    cookie_name: str
+    expiry_days: float
+
+
+def auth_path() -> Path:
+    return Path(os.environ.get("CLINIC_AUTH_FILE") or ROOT / "auth.yaml")
+
+
+def parse_config(text: str) -> AuthConfig:
+    """Validate auth.yaml: every user has a bcrypt hash and a known role; secretaries a user_id."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raise AuthConfigError("auth.yaml não é um YAML válido") from None
+    users = (raw or {}).get("credentials", {}).get("usernames") if isinstance(raw, dict) else None
+    if not isinstance(users, dict) or not users:
+        raise AuthConfigError("auth.yaml sem usuários em credentials.usernames")
+    for name, u in users.items():
+        if not isinstance(u, dict):
+            raise AuthConfigError(f"auth.yaml: usuário {name!r} mal definido")
+        pw = str(u.get("password") or "")
+        if not pw.startswith(("$2a$", "$2b$", "$2y$")):
+            raise AuthConfigError(f"auth.yaml: a senha do usuário {name!r} deve ser um hash bcrypt")
+        if u.get("role") not in ROLES:
+            raise AuthConfigError(f"auth.yaml: papel inválido para {name!r} (use {', '.join(ROLES)})")
+        if u["role"] == "secretary" and not u.get("user_id"):
+            raise AuthConfigError(f"auth.yaml: a secretária {name!r} precisa de user_id")
+    cookie = raw.get("cookie") or {}
+    return AuthConfig(users, str(cookie.get("name", "clinic_analytics_auth")), float(cookie.get("expiry_days", 1)))
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _read(path: str, mtime: float) -> AuthConfig:
+    return parse_config(Path(path).read_text(encoding="utf-8"))
+
+
+def load_config() -> AuthConfig:
+    p = auth_path()
+    if not p.exists():
+        raise AuthConfigError("arquivo auth.yaml não encontrado")
+    return _read(str(p), p.stat().st_mtime)
+
+
+@st.cache_resource(show_spinner=False)
+def _process_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def cookie_key() -> str:
+    try:
+        key = st.secrets.get("auth", {}).get("cookie_key")
+    except Exception:  # no secrets file
+        key = None
+    return key or os.environ.get("CLINIC_COOKIE_KEY") or _process_key()
+
+
+def authenticator(cfg: AuthConfig) -> Any:
+    import streamlit_authenticator as stauth
+
+    creds = {"usernames": {
+        name: {"name": u.get("name", name), "email": u.get("email", f"{name}@clinica.local"),
+               "password": u["password"], "roles": [u["role"]]}
+        for name, u in cfg.users.items()
+    }}
+    return stauth.Authenticate(copy.deepcopy(creds), cfg.cookie_name, cookie_key(), cfg.expiry_days,
+                               auto_hash=False)
+
+
+LOGIN_FIELDS = {"Form name": "Entrar", "Username": "Usuário", "Password": "Senha", "Login": "Entrar"}
+
+
+def current_viewer() -> Viewer | None:
+    """The logged-in viewer, with role and user id from auth.yaml; ``None`` when not logged in."""
+    if st.session_state.get("authentication_status") is not True:
+        return None
+    username = st.session_state.get("username")
+    try:
+        cfg = load_config()
+    except AuthConfigError:
+        return None
+    user = cfg.users.get(username) if isinstance(username, str) else None
+    if user is None:
+        return None
+    return Viewer(username=username, role=user["role"], user_id=user.get("user_id"))
+
+
+def display_name() -> str:
+    return str(st.session_state.get("name") or st.session_state.get("username") or "")

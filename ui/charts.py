@@ -1,0 +1,116 @@
+"""Plotly figures for the dashboards (pt-BR separators, one consistent palette)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+PALETTE = ["#0F766E", "#F59E0B", "#6366F1", "#EF4444", "#10B981", "#8B5CF6", "#EC4899", "#64748B"]
+_UNIT_FMT = {"brl": "R$ ,.2f", "percent": ".1f", "seconds": ",.0f", "count": ",.0f"}
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int = 360) -> go.Figure:
+    fig.update_layout(
+        title=title, height=height, separators=",.", colorway=PALETTE, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "y": -0.2}, template="plotly_white", font={"family": "sans-serif"},
+    )
+    return fig
+
+
+def funnel(frame: pl.DataFrame) -> go.Figure:
+    """Funnel of leads per stage; labels show the drop-off from the previous stage."""
+    text = [
+        f"{n:,}".replace(",", ".") + ("" if d is None else f" · perda {d:.1f}%".replace(".", ","))
+        for n, d in zip(frame["Leads"].to_list(), frame["Perda na etapa"].to_list(), strict=True)
+    ]
+    fig = go.Figure(go.Funnel(y=frame["Etapa"].to_list(), x=frame["Leads"].to_list(), text=text,
+                              textinfo="text", marker={"color": PALETTE[0]}))
+    return _layout(fig, "Funil de conversão")
+
+
+def bars(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], title: str, unit: str = "count",
+         horizontal: bool = False) -> go.Figure:
+    fig = go.Figure()
+    for col in y:
+        vals = frame[col].to_list()
+        if horizontal:
+            fig.add_bar(y=frame[x].to_list(), x=vals, name=col, orientation="h")
+        else:
+            fig.add_bar(x=frame[x].to_list(), y=vals, name=col)
+    axis = {"tickformat": _UNIT_FMT.get(unit, ",.1f"), "ticksuffix": "%" if unit == "percent" else ""}
+    if unit == "brl":
+        axis = {"tickprefix": "R$ ", "tickformat": ",.0f"}
+    fig.update_xaxes(**axis) if horizontal else fig.update_yaxes(**axis)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title)
+
+
+def lines(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], title: str) -> go.Figure:
+    fig = go.Figure()
+    for col in y:
+        fig.add_scatter(x=frame[x].to_list(), y=frame[col].to_list(), name=col, mode="lines+markers")
+    return _layout(fig, title)
+
+
+def trends(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], units: dict[str, str],
+           title: str = "Tendência mensal") -> go.Figure:
+    """Small multiples: one line per KPI with its own axis (units differ), month on x."""
+    from plotly.subplots import make_subplots
+
+    n = max(len(y), 1)
+    fig = make_subplots(rows=n, cols=1, shared_xaxes=True, subplot_titles=list(y), vertical_spacing=0.08)
+    for i, col in enumerate(y, start=1):
+        fig.add_scatter(x=frame[x].to_list(), y=frame[col].to_list(), name=col, mode="lines+markers",
+                        row=i, col=1, showlegend=False, line={"color": PALETTE[(i - 1) % len(PALETTE)]})
+        unit = units.get(col, "")
+        if unit == "brl":
+            fig.update_yaxes(tickprefix="R$ ", tickformat=",.0f", row=i, col=1)
+        elif unit == "percent":
+            fig.update_yaxes(ticksuffix="%", tickformat=".0f", row=i, col=1)
+        elif unit == "seconds":
+            fig.update_yaxes(ticksuffix=" s", tickformat=",.0f", row=i, col=1)
+    fig.update_annotations(font_size=12)
+    return _layout(fig, title, 140 + 150 * n)
+
+
+def response_box(runs: pl.DataFrame, stats: pl.DataFrame) -> go.Figure:
+    """Response time per secretary (minutes, box per secretary from the reply runs) with p95/p99 marks."""
+    fig = go.Figure()
+    for i, name in enumerate(sorted(runs["Secretária"].unique().to_list())):
+        vals = runs.filter(pl.col("Secretária") == name)["Tempo de resposta (s)"] / 60
+        fig.add_box(y=vals.to_list(), name=name, boxpoints=False, marker_color=PALETTE[i % len(PALETTE)],
+                    showlegend=False)
+    if stats.height:
+        for col, sym in (("p95", "diamond"), ("p99", "x")):
+            fig.add_scatter(x=stats["Secretária"].to_list(), y=(stats[col] / 60).to_list(), mode="markers",
+                            name=col, marker={"symbol": sym, "size": 10, "color": "#111827"})
+    ticks = [0.1, 1, 5, 15, 60, 240, 1440, 10080]
+    fig.update_yaxes(title="tempo de resposta", type="log", tickvals=ticks,
+                     ticktext=["6 s", "1 min", "5 min", "15 min", "1 h", "4 h", "1 d", "7 d"])
+    return _layout(fig, "Tempo de resposta por secretária (escala log)", 420)
+
+
+def heatmap(frame: pl.DataFrame) -> go.Figure:
+    days = list(dict.fromkeys(frame["Dia"].to_list()))
+    z = [frame.filter(pl.col("Dia") == d).sort("Hora")["Mensagens"].to_list() for d in days]
+    fig = go.Figure(go.Heatmap(z=z, x=list(range(24)), y=days, colorscale="Teal",
+                               hovertemplate="%{y} %{x}h: %{z} mensagens<extra></extra>"))
+    fig.update_xaxes(title="hora", dtick=2)
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, "Mensagens recebidas por dia da semana × hora", 320)
+
+
+def confusion(frame: pl.DataFrame) -> go.Figure:
+    labels = sorted(set(frame["Intenção detectada"].to_list()) | set(frame["Intenção revisada"].to_list()))
+    idx = {k: i for i, k in enumerate(labels)}
+    z: list[list[Any]] = [[0] * len(labels) for _ in labels]
+    for det, rev, n in frame.iter_rows():
+        z[idx[rev]][idx[det]] = n
+    fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, colorscale="Blues", text=z, texttemplate="%{text}",
+                               hovertemplate="revisada %{y} · detectada %{x}: %{z}<extra></extra>"))
+    fig.update_xaxes(title="intenção detectada pelo bot")
+    fig.update_yaxes(title="intenção revisada", autorange="reversed")
+    return _layout(fig, "Matriz de confusão de intenções", 460)

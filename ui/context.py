@@ -1,0 +1,136 @@
+"""What every page does first: who is looking, may they, load data, shared filters, friendly states."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from analytics.dashboards.common import View
+from analytics.dataset import Dataset, default_as_of, normalize
+from analytics.errors import AnalyticsError
+from analytics.period import Filters, Period
+from analytics.privacy import Viewer, may_open
+from analytics.settings import Settings
+from ui import auth, data
+from ui.filters import FilterState, sidebar
+
+_log = logging.getLogger("clinic.ui")
+
+#: the landing page: every logged-in role may open it (it shows only the role's own headline KPIs)
+LANDING = "inicio"
+
+
+@dataclass(frozen=True)
+class PageContext:
+    page: str
+    viewer: Viewer
+    src: str
+    ver: str
+    settings: Settings
+    as_of: datetime
+    state: FilterState
+
+    @property
+    def period(self) -> Period:
+        return self.state.period
+
+
+def refuse(message: str) -> None:
+    st.error(message, icon="🔒")
+    st.stop()
+
+
+def _as_of(src: str, ver: str) -> datetime:
+    return _as_of_cached(src, ver)
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _as_of_cached(src: str, ver: str) -> datetime:
+    return default_as_of(normalize(data.tables(src, ver)))
+
+
+def open_page(page: str) -> PageContext:
+    """Check login and access (a refusal shows no data), load the source, render the shared filters."""
+    viewer = auth.current_viewer()
+    if viewer is None:
+        refuse("Faça login na página inicial para ver este painel.")
+    assert viewer is not None
+    if page != LANDING and not may_open(viewer.role, page):
+        refuse("Acesso negado: seu perfil não tem permissão para abrir este painel.")
+    if st.session_state.get("sync_running"):
+        st.info("Sincronização em andamento… os números serão atualizados ao final.", icon="⏳")
+    src = data.source()
+    try:
+        ver = data.version(src)
+        tables = data.tables(src, ver)
+    except AnalyticsError as exc:
+        st.error(f"Não foi possível acessar a base de dados. {exc}", icon="🛑")
+        st.stop()
+    except Exception:  # unreachable database, corrupt file: never a traceback
+        st.error("Não foi possível acessar a base de dados. Verifique a conexão e tente novamente.", icon="🛑")
+        st.stop()
+    settings = data.settings()
+    as_of = _as_of(src, ver).astimezone(settings.tz)
+    state = sidebar(tables, as_of, viewer)
+    return PageContext(page, viewer, src, ver, settings, as_of, state)
+
+
+def _dataset(ctx_key: tuple[str, str], period: Period, filters: Filters) -> Dataset:
+    src, ver = ctx_key
+    return Dataset.build(data.tables(src, ver), period, data.settings(), filters, _as_of(src, ver))
+
+
+@st.cache_data(ttl=300, show_spinner="Calculando indicadores…", max_entries=64)
+def _view(page: str, src: str, ver: str, period: Period, prev: Period, filters: Filters, role: str,
+          user_id: str | None, username: str, extra: tuple[Any, ...]) -> View:
+    """A page's view-model; cached on (page, source version, period, filters, role scope)."""
+    from analytics.dashboards import executivo, ia, inicio, marketing, operacoes, secretaria
+
+    viewer = Viewer(username, role, user_id)
+    ds = _dataset((src, ver), period, filters)
+    pds = ds.with_period(prev)
+    if page == "secretaria":
+        contacts = data.contacts(src, ver)
+        # a secretary only ever sees herself, whatever the caller asked for
+        sid = user_id if role == "secretary" else (extra[0] if extra else None)
+        return secretaria.build(ds, pds, viewer, sid, contacts)
+    if page == "inicio":
+        return inicio.headline(ds, pds, viewer)
+    module = {"executivo": executivo, "operacoes": operacoes, "marketing": marketing, "ia": ia}[page]
+    return module.build(ds, pds, viewer)
+
+
+def view(ctx: PageContext, *extra: Any, filters: Filters | None = None) -> View:
+    """The page's view (cached). Errors become a pt-BR message, never a traceback."""
+    v = ctx.viewer
+    f = filters or ctx.state.filters
+    try:
+        return _view(ctx.page, ctx.src, ctx.ver, ctx.period, ctx.state.previous, f, v.role, v.user_id,
+                     v.username, tuple(extra))
+    except AnalyticsError as exc:
+        st.error(f"Não foi possível calcular os indicadores: {exc}")
+        st.stop()
+    except Exception as exc:  # never a traceback to the user; the log names only the error type
+        _log.error("view %s failed: %s", ctx.page, type(exc).__name__)
+        st.error("Não foi possível calcular os indicadores deste painel agora. Tente novamente em instantes.")
+        st.stop()
+    raise AssertionError  # unreachable
+
+
+def secretary_options(ctx: PageContext) -> dict[str, str]:
+    """users.id -> name of the secretaries (for the manager/admin picker on Secretária)."""
+    users = data.tables(ctx.src, ctx.ver).get("users", pl.DataFrame())
+    if users.height == 0:
+        return {}
+    secs = users.filter(pl.col("role") == "secretary").sort("name")
+    return dict(zip(secs["id"].to_list(), secs["name"].to_list(), strict=True))
+
+
+def team_scope(ctx: PageContext) -> Filters:
+    """Page filters without the secretary restriction (for team-level comparisons: aggregates only)."""
+    return replace(ctx.state.filters, secretaries=())

@@ -1,0 +1,108 @@
+"""Sidebar filters shared by every page, mirrored in the URL query string so a link reproduces the view.
+
+Query keys: ``periodo`` (30d, mes, mes_passado, 90d, ano, custom), ``de`` / ``ate`` (ISO dates, custom
+only), ``canal``, ``proc``, ``sec``, ``playbook`` (comma-separated values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+import streamlit as st
+
+from analytics.dashboards.common import PRESETS, period_label, preset_period
+from analytics.period import Filters, Period
+from analytics.privacy import Viewer, scope_filters
+
+_MULTI = {"canal": "f_canal", "proc": "f_proc", "sec": "f_sec", "playbook": "f_playbook"}
+
+
+@dataclass(frozen=True)
+class FilterState:
+    period: Period
+    previous: Period
+    filters: Filters  # already scoped to the viewer
+    label: str
+
+
+def _options(frame: pl.DataFrame, col: str) -> list[str]:
+    if col not in frame.columns or frame.height == 0:
+        return []
+    return sorted(v for v in frame.get_column(col).unique().to_list() if v)
+
+
+def _qp_list(key: str) -> list[str]:
+    raw = st.query_params.get(key)
+    return [v for v in raw.split(",") if v] if raw else []
+
+
+def _qp_date(key: str) -> date | None:
+    try:
+        return date.fromisoformat(st.query_params.get(key, ""))
+    except ValueError:
+        return None
+
+
+def _init(key: str, value: object) -> None:
+    """Seed a widget's state once (from the URL); re-assign it so it survives page changes."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    else:
+        st.session_state[key] = st.session_state[key]
+
+
+def sidebar(tables: dict[str, pl.DataFrame], as_of: datetime, viewer: Viewer) -> FilterState:
+    """Render the filters and return the period, the previous period and the viewer-scoped filters."""
+    today = as_of.date()
+    users = tables.get("users", pl.DataFrame())
+    secs = users.filter(pl.col("role") == "secretary") if "role" in users.columns else users
+    sec_names = dict(zip(secs.get_column("id").to_list(), secs.get_column("name").to_list(), strict=True)) \
+        if secs.height else {}
+    options = {
+        "canal": _options(tables.get("leads", pl.DataFrame()), "channel"),
+        "proc": _options(tables.get("leads", pl.DataFrame()), "procedure_interest"),
+        "sec": sorted(sec_names, key=lambda k: sec_names[k] or ""),
+        "playbook": _options(tables.get("conversations", pl.DataFrame()), "playbook"),
+    }
+    preset = st.query_params.get("periodo", "30d")
+    _init("f_periodo", preset if preset in PRESETS else "30d")
+    _init("f_de", _qp_date("de") or today.replace(day=1))
+    _init("f_ate", _qp_date("ate") or today)
+    for qk, wk in _MULTI.items():
+        _init(wk, [v for v in _qp_list(qk) if v in options[qk]])
+
+    sb = st.sidebar
+    sb.markdown("### Filtros")
+    sb.caption(f"Dados até {as_of:%d/%m/%Y %H:%M}")
+    key = sb.selectbox("Período", list(PRESETS), format_func=PRESETS.__getitem__, key="f_periodo")
+    start = end = None
+    if key == "custom":
+        c1, c2 = sb.columns(2)
+        start = c1.date_input("De", key="f_de", format="DD/MM/YYYY")
+        end = c2.date_input("Até", key="f_ate", format="DD/MM/YYYY")
+    try:
+        period = preset_period(key, today, start, end)
+    except ValueError as exc:
+        sb.error(f"Período inválido: {exc}.")
+        period = preset_period("30d", today)
+    channels = sb.multiselect("Canal", options["canal"], key="f_canal", placeholder="Todos")
+    procs = sb.multiselect("Procedimento", options["proc"], key="f_proc", placeholder="Todos")
+    sec_ids: list[str] = []
+    if viewer.role != "secretary":
+        sec_ids = sb.multiselect("Secretária", options["sec"], key="f_sec", placeholder="Todas",
+                                 format_func=lambda k: sec_names.get(k) or k[:8])
+    books = sb.multiselect("Playbook", options["playbook"], key="f_playbook", placeholder="Todos")
+
+    qp = {"periodo": key}
+    if key == "custom" and start and end:
+        qp |= {"de": start.isoformat(), "ate": end.isoformat()}
+    for qk, vals in (("canal", channels), ("proc", procs), ("sec", sec_ids), ("playbook", books)):
+        if vals:
+            qp[qk] = ",".join(vals)
+    if dict(st.query_params) != qp:
+        st.query_params.from_dict(qp)
+
+    filters = scope_filters(viewer, Filters(tuple(channels), tuple(procs), tuple(sec_ids), tuple(books)))
+    return FilterState(period, period.previous(), filters, period_label(period))
