@@ -78,7 +78,17 @@ viewer = auth.current_viewer()
 if viewer is None:
     if st.session_state.get("authentication_status") is True:  # logged in but not (or no longer) in auth.yaml
         st.session_state["authentication_status"] = None
-    st.navigation([st.Page(login_page, title="Entrar", icon="🔑", url_path="entrar")], position="hidden").run()
+    # every page's URL shows the login form, so a deep link (with its filters) survives the login
+    def _login_at(pid: str) -> st.Page:
+        def show() -> None:
+            login_page()
+
+        show.__name__ = f"login_{pid}"
+        return st.Page(show, title="Entrar", url_path=pid)
+
+    login_pages = [st.Page(login_page, title="Entrar", icon="🔑", url_path="entrar", default=True)]
+    login_pages += [_login_at(pid) for pid in PAGES]
+    st.navigation(login_pages, position="hidden").run()
     st.stop()
 try:
     st.session_state["_authenticator"] = auth.authenticator(auth.load_config())

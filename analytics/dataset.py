@@ -7,7 +7,8 @@ place, the two rules every metric shares:
    leads, status changes; never a future appointment). Nothing later counts:
    rows created after ``as_of`` are dropped, and later state changes are undone
    (``converted_at``, ``transferred_at`` + ``transfer_reason``, ``closed_at``
-   after ``as_of`` become null; an ``attended`` or ``no_show`` booking whose
+   after ``as_of`` become null; ``leads.status`` is rewound to the last
+   status-history row up to ``as_of``; an ``attended`` or ``no_show`` booking whose
    ``scheduled_for`` is after ``as_of`` is still ``booked``; campaign days after
    ``as_of`` cost nothing yet).
 2. **filters** (see ``analytics.period.Filters``): ``leads`` is the lead-centric
@@ -69,6 +70,7 @@ def normalize(tables: Tables) -> Tables:
     """
     out: Tables = {}
     utc_us = pl.Datetime("us", "UTC")
+    uuid_cols = {t: tuple(c.name for c in cols if c.duck == "UUID") for t, cols in schema.TABLES.items()}
     for name in schema.TABLES:
         frame = tables.get(name)
         if frame is None:
@@ -80,6 +82,8 @@ def normalize(tables: Tables) -> Tables:
                     casts.append(pl.col(col).dt.replace_time_zone("UTC").dt.cast_time_unit("us"))
                 else:
                     casts.append(pl.col(col).dt.convert_time_zone("UTC").dt.cast_time_unit("us"))
+            elif col in uuid_cols.get(name, ()) and dtype != pl.Categorical:
+                casts.append(pl.col(col).cast(pl.String).cast(pl.Categorical))
             elif dtype == pl.Object or isinstance(dtype, pl.Binary):
                 casts.append(pl.col(col).cast(pl.String))
         out[name] = frame.with_columns(casts) if casts else frame
@@ -106,6 +110,31 @@ def default_as_of(tables: Tables) -> datetime:
     return latest.astimezone(UTC) if latest.tzinfo else latest.replace(tzinfo=UTC)
 
 
+def _rewind_status(leads: pl.DataFrame, history: pl.DataFrame, clipped: pl.DataFrame, lit: pl.Expr) -> pl.DataFrame:
+    """``leads.status`` as it was at as_of, for leads whose status changed after it.
+
+    The current status is kept unless the lead has status-history rows after
+    ``as_of``; then it becomes the last history status up to ``as_of`` (``new``
+    when there is none), and ``lost_reason`` is cleared unless that status is ``lost``.
+    """
+    changed = history.filter(pl.col("changed_at") > lit).select("lead_id").unique()
+    if changed.height == 0:
+        return leads
+    before = (
+        clipped.join(changed, on="lead_id", how="semi")
+        .sort("changed_at")
+        .group_by("lead_id")
+        .agg(pl.col("status").last().alias("_status_at"))
+    )
+    rewound = changed.join(before, on="lead_id", how="left").select(
+        pl.col("lead_id").alias("id"), pl.col("_status_at").fill_null("new"), pl.lit(True).alias("_rewind")
+    )
+    out = leads.join(rewound, on="id", how="left")
+    status = pl.when(pl.col("_rewind")).then(pl.col("_status_at")).otherwise(pl.col("status"))
+    reason = pl.when(pl.col("_rewind") & (status != "lost")).then(None).otherwise(pl.col("lost_reason"))
+    return out.with_columns(status.alias("status"), reason.alias("lost_reason")).drop("_status_at", "_rewind")
+
+
 def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
     """Drop what happened after ``as_of`` and undo later state changes."""
     t = dict(tables)
@@ -117,6 +146,7 @@ def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
 
     t["leads"] = t["leads"].filter(pl.col("created_at") <= lit).with_columns(null_after("converted_at"))
     t["lead_status_history"] = t["lead_status_history"].filter(pl.col("changed_at") <= lit)
+    t["leads"] = _rewind_status(t["leads"], tables["lead_status_history"], t["lead_status_history"], lit)
     t["conversations"] = (
         t["conversations"]
         .filter(pl.col("started_at") <= lit)

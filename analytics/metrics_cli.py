@@ -78,10 +78,9 @@ def compute_metrics(
     filters: Filters | None = None,
 ) -> dict[str, Any]:
     """The CLI's JSON object for a source and period (also used by tests)."""
-    from analytics.sources.resolve import load_tables, open_store
-
     from analytics import catalog
     from analytics.dataset import Dataset
+    from analytics.sources.resolve import load_tables, open_store
 
     settings = load_settings()
     try:

@@ -7,7 +7,8 @@
    years of history ending two hours ago; conversations are closed except the last few hundred.
 2. Full sync into a fresh DuckDB store; times the ``conversation_messages`` table.
 3. ``COPY (SELECT <same columns> FROM conversation_messages) TO STDOUT (FORMAT binary)`` read by a
-   psycopg client that discards the bytes: what any client must at least pay to get the rows.
+   psycopg client that discards the bytes: what any client must at least pay to get the rows;
+   and the same rows decoded by ADBC into Arrow and discarded (the sync minus DuckDB).
 4. Inserts one hour of new activity (new leads, conversations, messages, LLM rows, status rows)
    plus in-place updates (conversations closing, leads converting, bookings attended, intents
    validated), then times the incremental sync.
@@ -174,6 +175,30 @@ def _raw_copy(url: str) -> tuple[int, float, int]:
     return rows, time.perf_counter() - t, size
 
 
+def _same_counts(url: str, store: Path) -> bool:
+    import duckdb
+
+    with psycopg.connect(url) as pg, duckdb.connect(str(store), read_only=True) as duck:
+        for table in schema.LOAD_ORDER:
+            a = pg.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            b = duck.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            if a != b:
+                print(f"  count mismatch {table}: PostgreSQL {a}, DuckDB {b}", file=sys.stderr)
+                return False
+    return True
+
+
+def _adbc_only(url: str) -> float:
+    """The same rows read through ADBC into Arrow batches and discarded (no DuckDB)."""
+    from analytics.sources.postgres import PostgresSource
+
+    t = time.perf_counter()
+    with PostgresSource.open(url, validate=False) as src:
+        for _ in src.scan("conversation_messages"):
+            pass
+    return time.perf_counter() - t
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--admin", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -195,17 +220,19 @@ def main() -> None:
         _fill(url, args.messages)
         print(f"  filled in {time.perf_counter() - t:.0f} s", file=sys.stderr)
 
-    fulls, copies, incs = [], [], []
+    fulls, copies, incs, adbcs = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.repeat):  # alternate, keep the best: the machine may be shared
             store = Path(tmp) / f"bench{k}.duckdb"
             fulls.append(sync(url, store, full=True))
             copies.append(_raw_copy(url))
+            adbcs.append(_adbc_only(url))
             if k < args.repeat - 1:
                 store.unlink()
         for _ in range(args.repeat):
             changes = _one_hour(url)
             incs.append(sync(url, store))
+        same = _same_counts(url, store)
 
     full = min(fulls, key=lambda r: r.tables["conversation_messages"].seconds)
     msgs = full.tables["conversation_messages"]
@@ -221,6 +248,8 @@ def main() -> None:
         f"| {msgs.rows_per_s:,.0f} |"
     )
     print(f"| PostgreSQL binary COPY to a client (bytes discarded) | {rows:,} | {copy_s:.2f} | {rows / copy_s:,.0f} |")
+    adbc_s = min(adbcs)
+    print(f"| ADBC read into Arrow only (no DuckDB) | {rows:,} | {adbc_s:.2f} | {rows / adbc_s:,.0f} |")
     print(f"| full sync, all 11 tables | {sum(t.fetched for t in full.tables.values()):,} | {full.seconds:.2f} | |")
     print(
         f"| incremental sync after one hour of activity (median of {len(incs)}) "
@@ -233,6 +262,7 @@ def main() -> None:
         "target well under 1 s)"
     )
     print(f"updates applied at the source per hour: {changes}")
+    print(f"after the incremental syncs, every table has the same row count in PostgreSQL and DuckDB: {same}")
     print("\nincremental report (median run):")
     for line in inc.lines():
         print("    " + line)

@@ -166,5 +166,20 @@ def login(page: Any, base_url: str, username: str, password: str, timeout: float
     wait_rendered(page, None, timeout)
 
 
+def screenshot_full(page: Any, path: Path, max_height: int = 12000) -> None:
+    """Screenshot of the whole page: Streamlit scrolls inside its own container, so the viewport is
+    grown to the main block's height for the shot, then restored."""
+    size = page.viewport_size
+    height = page.evaluate("""() => { const b = document.querySelector('[data-testid="stMainBlockContainer"]');
+        const s = document.querySelector('[data-testid="stSidebarContent"]');
+        return Math.ceil(Math.max(b ? b.getBoundingClientRect().bottom + 40 : 0, s ? s.scrollHeight : 0)); }""")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), max_height))})
+    try:
+        page.wait_for_timeout(300)  # let charts settle after the resize
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)
+
+
 def main_text(page: Any) -> str:
     return str(page.locator('[data-testid="stMain"]').inner_text())

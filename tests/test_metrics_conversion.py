@@ -441,3 +441,57 @@ def test_all_domain_metrics_json_shapes(specs):
             assert isinstance(value, list | dict)
         rows = m.rows(ds)  # type: ignore[misc]
         assert not {"name", "phone", "content"} & set(rows.columns)
+
+
+# -- adversarial review fixtures (plausible misreadings give other numbers) ---------------------------
+def test_review_funnel_lost_after_qualified_and_conversion_boundaries():
+    j = "2025-01-{:02d}T{}-03:00".format
+    ds = dataset(
+        as_of=AS_OF,
+        leads=[
+            _lead("A", j(2, "10:00:00"), status="scheduled"),  # new -> scheduled (skips engaged, qualified)
+            _lead("D", j(5, "10:00:00"), status="lost"),  # qualified, then lost: stays qualified
+            _lead("C", j(4, "10:00:00")),  # attended through a booking, no history
+            # converted 36 h after creation; messages at converted_at count, later ones do not
+            _lead("M", j(2, "10:00:00"), converted_at=j(3, "22:00:00")),
+            # conversion after as_of: not converted
+            _lead("N", j(2, "10:00:00"), converted_at="2025-02-20T10:00:00-03:00"),
+        ],
+        history=[
+            {"lead_id": "A", "status": "new", "changed_at": j(2, "10:00:00")},
+            {"lead_id": "A", "status": "scheduled", "changed_at": j(3, "10:00:00")},
+            {"lead_id": "D", "status": "qualified", "changed_at": j(6, "10:00:00")},
+            {"lead_id": "D", "status": "lost", "changed_at": j(7, "10:00:00")},
+        ],
+        bookings=[
+            {
+                "id": "b",
+                "lead_id": "C",
+                "status": "attended",
+                "value": 100,
+                "booked_at": j(5, "10:00:00"),
+                "scheduled_for": j(8, "10:00:00"),
+            }
+        ],
+        conversations=[
+            {"id": "m1", "lead_id": "M", "started_at": j(2, "10:00:00")},
+            {"id": "m2", "lead_id": "M", "started_at": j(3, "10:00:00")},
+        ],
+        messages=[
+            {"id": 1, "conversation_id": "m1", "direction": "inbound", "created_at": j(2, "10:00:00")},
+            {"id": 2, "conversation_id": "m1", "direction": "outbound", "created_at": j(2, "10:01:00")},
+            {"id": 3, "conversation_id": "m2", "direction": "inbound", "created_at": j(3, "21:00:00")},
+            {"id": 4, "conversation_id": "m2", "direction": "outbound", "created_at": j(3, "22:00:00")},
+            {"id": 5, "conversation_id": "m2", "direction": "inbound", "created_at": j(3, "22:00:01")},
+        ],
+    )
+    # ranks: A scheduled(3), D qualified(2), C attended(4), M scheduled(3, converted_at), N contact(0)
+    # reached: contact 5; engaged A,D,C,M = 4; qualified 4; scheduled A,C,M = 3; attended C = 1
+    f = funnel(ds)
+    assert [r["leads"] for r in f] == [5, 4, 4, 3, 1]
+    assert [r["drop_off"] for r in f] == pytest.approx([0.0, 20.0, 0.0, 25.0, 100 - 100 / 3])
+    assert leads_converted(ds) == 1 and conversion_rate(ds) == pytest.approx(20.0)
+    # Jan 2 10:00 -> Jan 3 22:00 = 36 h = 1.5 days
+    assert time_to_conversion_days(ds)["mean"] == pytest.approx(1.5)
+    # messages 1..4 (both directions, two conversations, 4 at converted_at); 5 is after
+    assert messages_to_conversion(ds) == 4.0

@@ -324,3 +324,42 @@ def test_filters_scope_messages():
         as_of=AS_OF, leads=leads, conversations=convs, messages=msgs, filters=Filters(playbooks=("orcamento",))
     )
     assert inbound_gap_seconds(pb)["mean"] == pytest.approx(60.0)  # conversation scope: cA only
+
+
+# -- adversarial review fixtures (plausible misreadings give other numbers) ---------------------------
+def test_review_response_gap_and_local_day():
+    j = "2025-01-02T{}-03:00".format
+    leads = [{"id": x, "created_at": j("09:00:00")} for x in ("X", "Y", "Z")]
+    convs = [
+        {"id": c, "lead_id": lead, "started_at": j("09:00:00")}
+        for c, lead in (("cx", "X"), ("cy", "Y"), ("cz", "Z"), ("cz2", "Z"))
+    ]
+    m = [
+        {"id": 1, "conversation_id": "cx", "direction": "inbound", "created_at": j("10:00:00")},  # before outbound
+        {"id": 2, "conversation_id": "cx", "direction": "outbound", "created_at": j("10:01:00")},
+        {"id": 3, "conversation_id": "cy", "direction": "outbound", "created_at": j("10:00:00")},
+        {"id": 4, "conversation_id": "cy", "direction": "inbound", "created_at": j("10:05:00")},
+        {"id": 5, "conversation_id": "cz", "direction": "inbound", "created_at": j("10:00:00")},
+        {"id": 6, "conversation_id": "cz2", "direction": "inbound", "created_at": j("10:02:00")},  # other conv
+        {"id": 7, "conversation_id": "cz", "direction": "outbound", "created_at": j("10:03:00")},
+        {"id": 8, "conversation_id": "cz", "direction": "inbound", "created_at": j("10:10:00")},
+        # 23:30 local on Jan 31 = 02:30 UTC on Feb 1: a January local day, in the period
+        {"id": 9, "conversation_id": "cz2", "direction": "inbound", "created_at": "2025-01-31T23:30:00-03:00"},
+    ]
+    ds = dataset(as_of=AS_OF, leads=leads, conversations=convs, messages=m)
+    # X's only inbound precedes its first outbound -> not a response; Y and Z responded: 2/3
+    assert response_rate(ds) == pytest.approx(200 / 3)
+    # silence up to as_of for all three (last message ≥ 7 days before Feb 15); only Z wrote again
+    # after a ≥ 7-day gap (Jan 2 -> Jan 31): 1/3
+    assert reengagement_rate(ds) == pytest.approx(100 / 3)
+    # gaps per conversation only (5 -> 6 crosses conversations): cz 10:00 -> 10:10 = 600 s;
+    # cz2 Jan 2 10:02 -> Jan 31 23:30 = 29 d 13 h 28 min = 2 554 080 s
+    g = inbound_gap_seconds(ds)
+    assert g["count"] == 2 and g["mean"] == pytest.approx((600 + 2_554_080) / 2)
+    # local days: Jan 2 has X, Y, Z; Jan 31 has Z -> dau = 4 / 31 days; mau = 3 (January)
+    a = active_leads(ds)
+    assert a["dau"] == pytest.approx(4 / 31) and a["mau"] == 3.0
+    assert [d for d in a["daily"] if d["leads"]] == [
+        {"date": "2025-01-02", "leads": 3},
+        {"date": "2025-01-31", "leads": 1},
+    ]

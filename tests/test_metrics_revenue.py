@@ -314,3 +314,93 @@ def test_properties_campaign_cost_never_exceeds_total(camps):
         totals[ch] = totals.get(ch, 0) + cost
     for r in cost_by_channel(ds):
         assert 0.0 <= r["cost"] <= totals[r["channel"]] + 0.01
+
+
+# -- adversarial review fixtures (plausible misreadings give other numbers) ---------------------------
+def test_review_cost_straddling_edges_roi_by_lead_channel_and_cpa_by_conversion_time():
+    ds = dataset(
+        as_of=AS_OF,
+        leads=[
+            # created in December (not the cohort), converted in January: counts for CPA
+            {
+                "id": "L1",
+                "created_at": "2024-12-20T10:00:00-03:00",
+                "converted_at": "2025-01-05T10:00:00-03:00",
+                "channel": "instagram",
+                "campaign_id": "c1",
+            },  # first-touch campaign is facebook's: irrelevant
+            # cohort lead converted in February: not a January conversion
+            {
+                "id": "L2",
+                "created_at": "2025-01-03T10:00:00-03:00",
+                "converted_at": "2025-02-03T10:00:00-03:00",
+                "channel": "facebook",
+            },
+            {
+                "id": "L3",
+                "created_at": "2025-01-03T10:00:00-03:00",
+                "converted_at": "2025-01-04T10:00:00-03:00",
+                "channel": "facebook",
+            },
+        ],
+        bookings=[
+            _bk("b1", "L1", "attended", 1000, "2025-01-09T10:00:00-03:00", booked="2025-01-04T10:00:00-03:00"),
+            _bk("b2", "L3", "attended", 300, "2025-02-05T10:00:00-03:00", booked="2025-01-04T10:00:00-03:00"),
+            _bk("b3", "L2", "booked", 50, "2025-02-14T10:00:00-03:00"),  # before as_of (Feb 15): not pipeline
+            _bk("b4", "L2", "booked", 70, "2025-02-16T10:00:00-03:00"),  # after as_of: pipeline
+            _bk("b5", "L2", "cancelled", 90, "2025-02-16T10:00:00-03:00"),  # cancelled: not pipeline
+        ],
+        campaigns=[
+            _camp("c1", "facebook", 1000, "2024-12-29", "2025-01-07"),  # 10 days, Jan 1..7 = 7 -> 700
+            _camp("c2", "instagram", 1000, "2025-01-29", "2025-02-07"),  # 10 days, Jan 29..31 = 3 -> 30% = 300
+        ],
+    )
+    assert cost_by_channel(ds) == [{"channel": "facebook", "cost": 700.0}, {"channel": "instagram", "cost": 300.0}]
+    # revenue by the lead's channel: instagram 1000 (b1, L1); facebook 0 (b2 is in February)
+    # roi: instagram (1000 − 300) / 300 = 2.333…; facebook (0 − 700) / 700 = −1
+    assert roi_by_channel(ds) == [
+        {"channel": "facebook", "revenue": 0.0, "cost": 700.0, "roi": pytest.approx(-1.0)},
+        {"channel": "instagram", "revenue": 1000.0, "cost": 300.0, "roi": pytest.approx(7 / 3)},
+    ]
+    # conversions in January: L3 (facebook), L1 (instagram, December cohort); L2 converted in February
+    assert cpa_by_channel(ds) == [
+        {"channel": "facebook", "cost": 700.0, "conversions": 1, "cpa": 700.0},
+        {"channel": "instagram", "cost": 300.0, "conversions": 1, "cpa": 300.0},
+    ]
+    assert revenue.revenue(ds) == 1000.0
+    assert pipeline_value(ds) == 70.0  # only b4
+    # cohort converted leads L2, L3; attended value 300 (b2, any date ≤ as_of) / 2 = 150
+    assert avg_value_per_converted_lead(ds) == 150.0
+
+
+def test_review_predictive_ltv_is_reproducible():
+    # the fit once depended on the (random) group order of a Polars group_by: same data, same numbers
+    rnd = random.Random(3)
+    leads, bookings = [], []
+    for i in range(60):
+        lid = f"L{i:02d}"
+        created = datetime(2024, 1, 1, 15, tzinfo=UTC) + timedelta(days=rnd.randint(0, 150))
+        leads.append(
+            {
+                "id": lid,
+                "created_at": created.isoformat(),
+                "converted_at": created.isoformat(),
+                "procedure_interest": "p",
+                "channel": "site",
+            }
+        )
+        t, k = created, 0
+        while t < datetime(2025, 3, 1, tzinfo=UTC):
+            bookings.append(
+                _bk(f"B{i}-{k}", lid, "attended", 100.0 + rnd.randint(0, 50), t.isoformat(), booked=created.isoformat())
+            )
+            t += timedelta(days=rnd.randint(20, 160))
+            k += 1
+    runs = [
+        ltv_by_segment(
+            dataset("2024-01-01", "2025-01-01", as_of="2025-03-01T00:00:00-03:00", leads=leads, bookings=bookings)
+        )
+        for _ in range(4)
+    ]
+    assert runs[0][0]["predicted_ltv_12m"] is not None
+    assert all(r == runs[0] for r in runs)

@@ -106,8 +106,13 @@ def test_absent_new_table_is_read_as_empty_with_a_warning(empty_source: str, tmp
     _alter(empty_source, "DROP TABLE feedback; DROP TABLE procedure_bookings")
     with psycopg.connect(empty_source) as con:
         con.execute("INSERT INTO users (id, name) VALUES (gen_random_uuid(), 'x')")
-    with pytest.warns(UserWarning, match="source has no table 'feedback'"):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         report = sync(empty_source, tmp_path / "s.duckdb")
+    assert sorted(str(w.message) for w in caught) == [
+        "source has no table 'feedback' (new table): treated as empty",
+        "source has no table 'procedure_bookings' (new table): treated as empty",
+    ]
     assert report.tables["users"].inserted == 1 and report.tables["feedback"].fetched == 0
     with Store(tmp_path / "s.duckdb", read_only=True) as st:
         assert st.read("feedback").height == 0 and "procedure_bookings" in st.tables()
@@ -211,3 +216,9 @@ def test_open_store_demo_builds_it_once(tmp_path: Path, monkeypatch: pytest.Monk
     with resolve.open_store("demo") as st:
         assert st.read("conversation_messages").height > 0
     assert calls == ["demo"]
+
+
+def test_a_bad_source_does_not_create_the_store(tmp_path: Path) -> None:
+    with pytest.raises(SourceError):
+        sync("postgresql://postgres@127.0.0.1:5999/db", tmp_path / "s.duckdb")
+    assert not (tmp_path / "s.duckdb").exists()

@@ -90,7 +90,9 @@ def response_box(runs: pl.DataFrame, stats: pl.DataFrame) -> go.Figure:
     ticks = [0.1, 1, 5, 15, 60, 240, 1440, 10080]
     fig.update_yaxes(title="tempo de resposta", type="log", tickvals=ticks,
                      ticktext=["6 s", "1 min", "5 min", "15 min", "1 h", "4 h", "1 d", "7 d"])
-    return _layout(fig, "Tempo de resposta por secretária (escala log)", 420)
+    fig = _layout(fig, "Tempo de resposta por secretária (escala log)", 440)
+    fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right", "yanchor": "bottom"})
+    return fig
 
 
 def heatmap(frame: pl.DataFrame) -> go.Figure:

@@ -54,8 +54,20 @@ def _as_of_cached(src: str, ver: str) -> datetime:
     return default_as_of(normalize(data.tables(src, ver)))
 
 
+def _through_router() -> None:
+    """Send a page reached without Home.py (Streamlit's legacy pages/ routing, possible only on the
+    first request after a server start) through the router, which logs in and builds the navigation."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # internal API moved: the page still checks access itself
+        return
+    if PagesManager.uses_pages_directory:
+        st.switch_page("Home.py")
+
+
 def open_page(page: str) -> PageContext:
     """Check login and access (a refusal shows no data), load the source, render the shared filters."""
+    _through_router()
     viewer = auth.current_viewer()
     if viewer is None:
         refuse("Faça login na página inicial para ver este painel.")

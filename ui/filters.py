@@ -79,9 +79,8 @@ def sidebar(tables: dict[str, pl.DataFrame], as_of: datetime, viewer: Viewer) ->
     key = sb.selectbox("Período", list(PRESETS), format_func=PRESETS.__getitem__, key="f_periodo")
     start = end = None
     if key == "custom":
-        c1, c2 = sb.columns(2)
-        start = c1.date_input("De", key="f_de", format="DD/MM/YYYY")
-        end = c2.date_input("Até", key="f_ate", format="DD/MM/YYYY")
+        start = sb.date_input("De", key="f_de", format="DD/MM/YYYY")
+        end = sb.date_input("Até", key="f_ate", format="DD/MM/YYYY")
     try:
         period = preset_period(key, today, start, end)
     except ValueError as exc:

@@ -11,7 +11,9 @@ from analytics.formatting import DASH, fmt_brl, fmt_date, fmt_duration, fmt_num,
 from analytics.reports.model import Kpi, Table
 
 #: KPIs where a lower value is better (delta shown green when negative)
-_LOWER_IS_BETTER = ("Tempo", "Respostas sem", "Abandono", "Recontato", "CPA", "Custo", "Investimento", "Janela")
+_LOWER_IS_BETTER = (
+    "Tempo", "Sequências sem", "Respostas sem", "Abandono", "Recontato", "CPA", "Custo", "Investimento", "Janela",
+)
 
 
 def fmt_delta(delta: float | None, unit: str) -> str | None:

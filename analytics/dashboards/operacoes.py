@@ -100,7 +100,7 @@ def productivity_table(ds: Dataset) -> pl.DataFrame:
     )
 
 
-def sla_breaches(ds: Dataset, viewer: Viewer, limit: int = 500) -> pl.DataFrame:
+def sla_breaches(ds: Dataset, viewer: Viewer, limit: int = 5000) -> pl.DataFrame:
     """Reply runs of the period that breached the SLA: answered later than the SLA, or still
     waiting (or closed unanswered) for longer than the SLA. Longest first; no lead data."""
     sla = ds.settings.sla_seconds

@@ -92,8 +92,12 @@ def priority_leads(ds: Dataset, viewer: Viewer, contacts: pl.DataFrame | None = 
         .head(limit)
     )
     if contacts is not None and contacts.height:
-        contact = contacts.select("id", "name", "phone")
-        out = out.drop("name", "phone", strict=False).join(contact, on="id", how="left")
+        contact = contacts.select(pl.col("id").cast(pl.String), "name", "phone")
+        out = (
+            out.drop("name", "phone", strict=False)
+            .with_columns(pl.col("id").cast(pl.String))
+            .join(contact, on="id", how="left")
+        )
     elif "name" not in out.columns:
         out = out.with_columns(pl.lit(None, pl.String).alias("name"), pl.lit(None, pl.String).alias("phone"))
     out = mask_frame(out, viewer)

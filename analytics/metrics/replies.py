@@ -28,13 +28,13 @@ import polars as pl
 from analytics.dataset import Dataset
 
 RUN_SCHEMA: dict[str, pl.DataType] = {
-    "conversation_id": pl.String(),
-    "lead_id": pl.String(),
+    "conversation_id": pl.Categorical(),  # ids are Categorical (dataset.normalize)
+    "lead_id": pl.Categorical(),
     "run_start": pl.Datetime("us", "UTC"),
     "run_end": pl.Datetime("us", "UTC"),
     "n_inbound": pl.UInt32(),
     "answered_at": pl.Datetime("us", "UTC"),
-    "answer_sender_id": pl.String(),
+    "answer_sender_id": pl.Categorical(),
     "response_seconds": pl.Float64(),
     "answered": pl.Boolean(),
     "wait_seconds": pl.Float64(),

@@ -73,8 +73,9 @@ def _pipeline_rows(ds: Dataset) -> pl.DataFrame:
 def pipeline_value(ds: Dataset) -> float:
     """Sum of ``value`` of bookings with status ``booked`` and ``scheduled_for`` > as_of (BRL; 0.0 when none).
 
-    Independent of the period. After as_of clipping every booking scheduled after as_of
-    is ``booked`` (its cancellation is not known yet at as_of).
+    Independent of the period. After as_of clipping an ``attended`` or ``no_show`` booking
+    scheduled after as_of is ``booked`` (its outcome is not known yet); a ``cancelled`` one
+    stays cancelled (no cancellation time in the data) and is not counted.
     """
     return _money(_pipeline_rows(ds).get_column("value").sum())
 
@@ -279,6 +280,22 @@ def _ltv_rows(ds: Dataset) -> pl.DataFrame:
 _MIN_REPEAT_CUSTOMERS = 10
 
 
+#: tight enough that the optimum (not the stopping point) decides the result
+_LBFGS_OPTIONS = {"ftol": 1e-12, "gtol": 1e-8, "maxiter": 2000}
+
+
+def _single_thread() -> Any:
+    """Limit BLAS to one thread during the tiny (3–4 parameter) fits: a multi-threaded BLAS
+    spins its threads on every L-BFGS-B step, which costs ~10× the fit on a busy machine."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return threadpool_limits(limits=1)
+
+
 def _rfm(ds: Dataset) -> pl.DataFrame:
     """Per lead with ≥ 1 attended booking: frequency x (repeat attended local days), recency t_x and
     age T in weeks from the first attended booking, and mean value of the repeat purchases."""
@@ -319,7 +336,8 @@ def _fit_clv(ds: Dataset) -> pl.DataFrame | None:
     if rfm.height == 0 or rfm.filter(pl.col("x") > 0).height < _MIN_REPEAT_CUSTOMERS:
         return None
     # the likelihood only depends on (x, t_x, T): fit on the distinct triples, weighted by count
-    cells = rfm.group_by("x", "t_x", "T").agg(pl.len().alias("n"))
+    # sorted: a fixed summation order makes the fit reproducible run to run
+    cells = rfm.group_by("x", "t_x", "T").agg(pl.len().alias("n")).sort("x", "t_x", "T")
     x = cells.get_column("x").to_numpy().astype(float)
     tx = cells.get_column("t_x").to_numpy().astype(float)
     big_t = cells.get_column("T").to_numpy().astype(float)
@@ -340,7 +358,8 @@ def _fit_clv(ds: Dataset) -> pl.DataFrame | None:
         return float(-(w * ll).sum())
 
     bounds = [(-10.0, 10.0)] * 4  # log-parameters: keeps the fit away from degenerate extremes
-    fit = minimize(bgnbd_nll, np.zeros(4), method="L-BFGS-B", bounds=bounds)
+    with _single_thread():
+        fit = minimize(bgnbd_nll, np.zeros(4), method="L-BFGS-B", bounds=bounds, options=_LBFGS_OPTIONS)
     r, alpha, a, b = np.exp(fit.x)
     if not np.isfinite([r, alpha, a, b]).all():
         return None
@@ -380,7 +399,10 @@ def _fit_clv(ds: Dataset) -> pl.DataFrame | None:
         )
         return float(-ll.sum())
 
-    gg = minimize(gg_nll, np.array([0.0, 1.0, 0.0]), method="L-BFGS-B", bounds=[(-10.0, 10.0)] * 3)
+    with _single_thread():
+        gg = minimize(
+            gg_nll, np.array([0.0, 1.0, 0.0]), method="L-BFGS-B", bounds=[(-10.0, 10.0)] * 3, options=_LBFGS_OPTIONS
+        )
     pp, q, v = np.exp(gg.x)
     m = rfm.get_column("m").fill_null(0.0).to_numpy().astype(float)
     if q <= 1 or not math.isfinite(pp * q * v):

@@ -52,12 +52,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from analytics import schema
 from analytics.errors import SourceError
 from analytics.sources.postgres import PostgresSource, redact, store_casts
-from analytics.sources.store import Store
+from analytics.sources.store import Store, StoreError
 
 #: Re-read window for timestamp watermarks (clock skew, late commits).
 SAFETY_LAG = timedelta(minutes=10)
@@ -160,14 +161,16 @@ def sync(
 ) -> SyncReport:
     """Bring the store up to date with the PostgreSQL source (see module docstring)."""
     started = time.perf_counter()
-    own = not isinstance(store, Store)
-    st = Store(store) if own else store
-    assert isinstance(st, Store)
-    try:
-        with PostgresSource.open(source_url) as src:
-            _snapshot(src)
-            report = SyncReport(source=redact(source_url), store=st.path, full=full)
-            con = st.con
+    with PostgresSource.open(source_url) as src:  # validate the source before touching the store
+        _snapshot(src)
+        own = not isinstance(store, Store)
+        st = Store(store) if own else store
+        assert isinstance(st, Store)
+        report = SyncReport(source=redact(source_url), store=st.path, full=full)
+        con = st.con
+        try:
+            # row order inside a table carries no meaning; letting DuckDB insert in parallel is faster
+            con.execute("SET preserve_insertion_order = false")
             con.execute("BEGIN TRANSACTION")
             try:
                 run = _Run(src, st, report, full, progress)
@@ -185,9 +188,13 @@ def sync(
                 raise
             finally:
                 _drop_temps(con)
-    finally:
-        if own:
-            st.close()
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot write store {st.path}: {str(exc).splitlines()[0]}") from None
+        finally:
+            if own:
+                st.close()
+            else:
+                con.execute("RESET preserve_insertion_order")
     report.seconds = time.perf_counter() - started
     return report
 
