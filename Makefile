@@ -36,4 +36,4 @@ bench: setup
 	$(PY) bench/metrics.py
 
 clean:
-	rm -rf $(VENV) data/*.duckdb data/*.json data/cache
+	rm -rf $(VENV) data/*.duckdb data/*.json data/*.parquet data/*.prepared data/cache

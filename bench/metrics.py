@@ -70,7 +70,8 @@ def pandas_core(tables: dict[str, pl.DataFrame], start: pd.Timestamp, end: pd.Ti
     furthest[cohort.set_index("id").converted_at.notna()] = furthest.clip(lower=3)
     _funnel = [(furthest >= r).sum() for r in range(4)]
     m = msgs.merge(convs, left_on="conversation_id", right_on="id", suffixes=("", "_c"))
-    m = m[m.transferred_at.notna() & (m.created_at >= m.transferred_at)].sort_values(["conversation_id", "created_at", "id"])
+    m = m[m.transferred_at.notna() & (m.created_at >= m.transferred_at)]
+    m = m.sort_values(["conversation_id", "created_at", "id"])
     human = (m.direction == "outbound") & (m.sender_type == "human")
     m["run"] = human.groupby(m.conversation_id).cumsum()
     inbound = m[m.direction == "inbound"].groupby(["conversation_id", "run"]).created_at.min()
@@ -85,12 +86,11 @@ def pandas_core(tables: dict[str, pl.DataFrame], start: pd.Timestamp, end: pd.Ti
 
 
 def polars_core(ds: Dataset) -> None:
-    from analytics.metrics import team
-
     catalog.get("funnel").compute(ds)
     catalog.get("response_seconds").compute(ds)
-    if hasattr(team, "hourly_volume"):
-        team.volume_heatmap(ds)
+    ds.messages.filter((pl.col("direction") == "inbound") & ds.in_period("created_at")).group_by(
+        ds.local("created_at").dt.date()
+    ).len()  # daily inbound volume
 
 
 def main() -> int:
@@ -118,7 +118,7 @@ def main() -> int:
     period = Period.parse(args.start or end.replace(year=end.year - 1).isoformat(), args.end or end.isoformat())
     rows = []
 
-    ds, t_build = timed(lambda: Dataset.build(tables, period, settings))
+    _, t_build = timed(lambda: Dataset.build(tables, period, settings))
     for name, ids in DASHBOARD_SETS.items():
         ids = [i for i in ids if i in catalog.CATALOG]
         fresh = Dataset.build(tables, period, settings)

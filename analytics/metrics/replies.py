@@ -26,6 +26,7 @@ from __future__ import annotations
 import polars as pl
 
 from analytics.dataset import Dataset
+from analytics.metrics.keys import key_code, lookup
 
 RUN_SCHEMA: dict[str, pl.DataType] = {
     "conversation_id": pl.Categorical(),  # ids are Categorical (dataset.normalize)
@@ -60,20 +61,39 @@ def _compute_runs(ds: Dataset) -> pl.DataFrame:
         return pl.DataFrame(schema=RUN_SCHEMA)
     is_human = human_outbound()
     is_run_in = (pl.col("direction") == "inbound") & (pl.col("created_at") >= pl.col("transferred_at"))
+    # only the rows runs need: human outbound and inbound messages of handed-off conversations
+    # (transferred_at by id code instead of a 12M-row join; null = not handed off)
+    msgs = ds.messages.select("conversation_id", "id", "direction", "sender_type", "sender_id", "created_at", "lead_id")
+    msgs = msgs.filter(is_human | (pl.col("direction") == "inbound").fill_null(False))
+    transferred = lookup(msgs.get_column("conversation_id"), convs.get_column("conversation_id"),
+                         convs.get_column("transferred_at"))
     msgs = (
-        ds.messages.lazy()
-        .join(convs.lazy(), on="conversation_id", how="inner")
-        .filter(is_human | is_run_in.fill_null(False))
-        .with_columns(is_human.alias("_human"))
-        # global (created_at, id) order; window and group aggregations keep it within each conversation
+        msgs.with_columns(transferred)
+        .filter(pl.col("transferred_at").is_not_null() & (is_human | is_run_in.fill_null(False)))
+        .select(
+            "conversation_id",
+            key_code(pl.col("conversation_id")).alias("_ck"),
+            "id",
+            "created_at",
+            "lead_id",
+            "sender_id",
+            is_human.alias("_human"),
+        )
+        # (conversation, created_at, id) order as successive stable sorts (faster than one 3-key sort)
         .sort("created_at", "id", nulls_last=True)
-        # number of human messages up to and including this one, per conversation
-        .with_columns(pl.col("_human").cast(pl.UInt32).cum_sum().over("conversation_id").alias("_h"))
+        .sort("_ck", maintain_order=True)
+        # rows are grouped by conversation: a global running count of human messages, paired with
+        # the conversation, keys the runs exactly as a per-conversation count would
+        .with_columns(pl.col("_human").cast(pl.UInt32).cum_sum().alias("_h"))
     )
+    closed = lookup(msgs.get_column("conversation_id"), convs.get_column("conversation_id"),
+                    convs.get_column("closed_at"))
+    msgs = msgs.with_columns(closed).lazy()
     runs = (
         msgs.filter(~pl.col("_human"))
-        .group_by("conversation_id", "_h", maintain_order=True)
+        .group_by("_ck", "_h", maintain_order=True)
         .agg(
+            pl.col("conversation_id").first(),
             pl.col("lead_id").first(),
             pl.col("created_at").first().alias("run_start"),
             pl.col("created_at").last().alias("run_end"),
@@ -83,7 +103,7 @@ def _compute_runs(ds: Dataset) -> pl.DataFrame:
     )
     # the human message whose inclusive count is h answers the run keyed h − 1
     answers = msgs.filter(pl.col("_human")).select(
-        "conversation_id",
+        "_ck",
         (pl.col("_h") - 1).alias("_h"),
         pl.col("created_at").alias("_answer_at"),
         pl.col("sender_id").alias("_answer_sender"),
@@ -91,7 +111,7 @@ def _compute_runs(ds: Dataset) -> pl.DataFrame:
     as_of = pl.lit(ds.as_of).dt.convert_time_zone("UTC")
     valid = pl.col("closed_at").is_null() | (pl.col("_answer_at") <= pl.col("closed_at"))
     out = (
-        runs.join(answers, on=["conversation_id", "_h"], how="left")
+        runs.join(answers, on=["_ck", "_h"], how="left")
         .with_columns((pl.col("_answer_at").is_not_null() & valid).alias("answered"))
         .with_columns(
             pl.when("answered").then(pl.col("_answer_at")).alias("answered_at"),

@@ -186,8 +186,9 @@ def roi_by_channel(ds: Dataset) -> list[dict[str, Any]]:
     revs = {r["channel"]: float(r["value"]) for r in rev_agg.to_dicts()}
     out = []
     for ch in _sorted_keys(set(costs) | set(revs)):
-        cost, rev = costs.get(ch, 0.0), revs.get(ch, 0.0)
-        roi = ratio(rev - cost, cost) if round(cost, 2) else None
+        # from cent-rounded sums, so the ratio does not depend on float summation order
+        cost, rev = round(costs.get(ch, 0.0), 2), round(revs.get(ch, 0.0), 2)
+        roi = ratio(rev - cost, cost) if cost else None
         out.append({"channel": ch, "revenue": _money(rev), "cost": _money(cost), "roi": roi})
     return out
 

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from analytics import schema
+from analytics.dataset import normalize
 from analytics.errors import SourceError
 from analytics.sources.postgres import is_postgres_url, redact
 from analytics.sources.store import Store, StoreError
@@ -123,5 +124,53 @@ def open_store(
 
 
 def load_tables(store: Store, *, sensitive: bool = False) -> dict[str, pl.DataFrame]:
-    """Every contract table as a Polars frame (sensitive lead columns excluded unless asked)."""
-    return {t: store.read(t, sensitive=sensitive) for t in schema.LOAD_ORDER}
+    """Every contract table as Polars frames, prepared for metrics (``dataset.normalize``:
+    Categorical ids, UTC timestamps, messages with their ``lead_id``).
+
+    Preparing a large store costs seconds, so the prepared frames are kept once per
+    store version as Arrow IPC files beside the store (``<store>.prepared/``) and
+    read back on the next load. Only pseudonymous columns are cached: ``sensitive=True``
+    (names, phones, message text) always reads the store and never writes a cache.
+    """
+    if sensitive or store.path == ":memory:":
+        return normalize({t: store.read(t, sensitive=sensitive) for t in schema.LOAD_ORDER})
+    cache = _prepared_dir(store)
+    if (cache / "complete").is_file():
+        try:
+            return {t: pl.read_ipc(cache / f"{t}.arrow") for t in schema.LOAD_ORDER}
+        except (OSError, pl.exceptions.PolarsError):
+            pass  # unreadable cache: rebuild below
+    tables = normalize({t: store.read(t) for t in schema.LOAD_ORDER})
+    _write_prepared(cache, tables)
+    return tables
+
+
+def _prepared_dir(store: Store) -> Path:
+    path = Path(store.path)
+    stat = path.stat()
+    key = hashlib.sha256(f"{store.version()}:{stat.st_mtime_ns}:{stat.st_size}".encode()).hexdigest()[:12]
+    return path.with_name(path.name + ".prepared") / key
+
+
+def _write_prepared(cache: Path, tables: dict[str, pl.DataFrame]) -> None:
+    """Write atomically (temp dir, then rename); drop older versions; never fail the caller."""
+    import shutil
+
+    root = cache.parent
+    tmp = root / f".tmp-{os.getpid()}-{cache.name}"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir(exist_ok=True)
+        for name, frame in tables.items():
+            frame.write_ipc(tmp / f"{name}.arrow", compression="uncompressed")
+        (tmp / "complete").write_text("ok")
+        for old in root.iterdir():
+            if old.name != cache.name and not old.name.startswith(".tmp-"):
+                shutil.rmtree(old, ignore_errors=True)
+        if cache.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            tmp.rename(cache)
+    except OSError as exc:
+        warnings.warn(f"could not cache prepared tables in {root}: {exc}", stacklevel=2)
+        shutil.rmtree(tmp, ignore_errors=True)
