@@ -1,12 +1,15 @@
-"""Clinic Analytics: the router. Login, then only the pages the role may open (st.navigation).
+"""Clinic Analytics: the router. Login, then the role's pages (st.navigation).
 
-This is the only file that knows roles → pages (through ``analytics.privacy.PAGE_ACCESS``);
-every page also checks access itself, so a URL without the role shows a refusal and no data.
+This is the only file that knows roles → pages (through ``analytics.privacy.PAGE_ACCESS``). Every page is
+registered at its URL; the ones the role may not open are hidden from the menu and show a refusal (no data),
+so a link opened without the role says so. Every page also checks access itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+from typing import Any
 
 import streamlit as st
 
@@ -15,6 +18,7 @@ from analytics.privacy import may_open
 from ui import auth, data
 
 st.set_page_config(page_title="Clinic Analytics", page_icon="🦷", layout="wide")
+_log = logging.getLogger("clinic.ui")
 
 #: page id -> (file, title, icon); order = menu order
 PAGES = {
@@ -24,43 +28,61 @@ PAGES = {
     "ia": ("pages/ia.py", "IA", "🤖"),
     "secretaria": ("pages/secretaria.py", "Secretária", "🗂️"),
 }
+REFUSAL = "Acesso negado: seu perfil não pode abrir esta página."
+CRASH = "Algo deu errado ao montar esta seção do painel. Tente novamente em instantes ou ajuste os filtros."
 
 
-def login_page() -> None:
-    """The only page before login (st.navigation hides every other page, including pages/)."""
+def _authenticator() -> Any | None:
+    """One authenticator per run (its cookie manager is a keyed component: a second one would clash)."""
     try:
         cfg = auth.load_config()
     except auth.AuthConfigError as exc:
         st.error(f"Configuração de acesso inválida: {exc}. Avise o administrador.", icon="🛑")
-        return
-    authenticator = auth.authenticator(cfg)
-    st.title("🦷 Clinic Analytics")
-    try:
-        authenticator.login(location="main", fields=auth.LOGIN_FIELDS, key="login")
-    except Exception:
-        st.error("Não foi possível validar o login. Tente novamente.")
-        return
-    status = st.session_state.get("authentication_status")
-    if status is True:
-        st.rerun()  # build the role's navigation
-    elif status is False:
-        st.error("Usuário ou senha incorretos.")
-    else:
-        st.caption("Entre com seu usuário e senha.")
+        return None
+    return auth.authenticator(cfg)
 
 
-def sidebar_account() -> None:
+def login_page() -> None:
+    """The only page before login (every URL shows it, so a deep link survives the login).
+
+    A login by the saved cookie reruns at once (nothing to write). A login through the form does NOT call
+    st.rerun in the same run: the run must finish so the cookie component reaches the browser (otherwise a
+    reload logs the user out); the component reports back when the cookie is written, and that rerun builds
+    the role's menu (the button is a fallback)."""
+    authenticator = _authenticator()
+    if authenticator is None:
+        return
+    had_cookie = auth.cookie_present()
+    _, mid, _ = st.columns([1, 1.2, 1])
+    with mid:
+        st.title("🦷 Clinic Analytics")
+        try:
+            authenticator.login(location="main", fields=auth.LOGIN_FIELDS, key="login")
+        except Exception:
+            st.error("Não foi possível validar o login. Tente novamente.")
+            return
+        status = st.session_state.get("authentication_status")
+        if status is True:
+            if had_cookie:
+                st.rerun()  # cookie login: nothing to write, build the role's navigation now
+            st.success("Login efetuado. Abrindo seus painéis…")
+            st.button("Continuar", key="after_login")
+        elif status is False:
+            st.error("Usuário ou senha incorretos.")
+        else:
+            st.caption("Entre com seu usuário e senha.")
+
+
+def sidebar_account(authenticator: Any) -> None:
     viewer = auth.current_viewer()
     if viewer is None:
         return
     sb = st.sidebar
     sb.markdown(f"**{auth.display_name()}** · {ROLE_LABELS.get(viewer.role, viewer.role)}")
-    authenticator = st.session_state.get("_authenticator")
-    if authenticator is not None:
-        with contextlib.suppress(Exception):  # a logout widget failure must not hide the page
-            authenticator.logout("Sair", location="sidebar", key="logout")
-        if st.session_state.get("authentication_status") is not True:
-            st.rerun()
+    with contextlib.suppress(Exception):  # a logout widget failure must not hide the page
+        authenticator.logout("Sair", location="sidebar", key="logout")
+    if st.session_state.get("authentication_status") is not True:
+        st.rerun()
     if viewer.role == "admin" and sb.button("🔄 Atualizar dados", help="Sincroniza a fonte e limpa os caches"):
         bar = sb.progress(0.0, "Iniciando…")
         st.session_state["sync_running"] = True
@@ -74,29 +96,46 @@ def sidebar_account() -> None:
             data.clear()
 
 
-viewer = auth.current_viewer()
-if viewer is None:
-    if st.session_state.get("authentication_status") is True:  # logged in but not (or no longer) in auth.yaml
-        st.session_state["authentication_status"] = None
-    # every page's URL shows the login form, so a deep link (with its filters) survives the login
-    def _login_at(pid: str) -> st.Page:
-        def show() -> None:
-            login_page()
+def _refusal(pid: str) -> st.Page:
+    """A page the role may not open: same URL, hidden from the menu, a refusal and no data."""
+    def show() -> None:
+        st.error(REFUSAL, icon="🔒")
 
-        show.__name__ = f"login_{pid}"
-        return st.Page(show, title="Entrar", url_path=pid)
+    show.__name__ = f"refuse_{pid}"
+    _, title, icon = PAGES[pid]
+    return st.Page(show, title=title, icon=icon, url_path=pid, visibility="hidden")
 
-    login_pages = [st.Page(login_page, title="Entrar", icon="🔑", url_path="entrar", default=True)]
-    login_pages += [_login_at(pid) for pid in PAGES]
-    st.navigation(login_pages, position="hidden").run()
-    st.stop()
-try:
-    st.session_state["_authenticator"] = auth.authenticator(auth.load_config())
-except auth.AuthConfigError as exc:
-    st.error(f"Configuração de acesso inválida: {exc}. Avise o administrador.", icon="🛑")
-    st.stop()
-pages = [st.Page("ui/landing.py", title="Início", icon="🏠", default=True, url_path="inicio")]
-pages += [st.Page(f, title=t, icon=i, url_path=pid) for pid, (f, t, i) in PAGES.items() if may_open(viewer.role, pid)]
-nav = st.navigation(pages)
-sidebar_account()
-nav.run()
+
+def _login_at(pid: str) -> st.Page:
+    def show() -> None:
+        login_page()
+
+    show.__name__ = f"login_{pid}"
+    return st.Page(show, title="Entrar", url_path=pid)
+
+
+def main() -> None:
+    viewer = auth.current_viewer()
+    if viewer is None:
+        if st.session_state.get("authentication_status") is True:  # logged in but no longer in auth.yaml
+            st.session_state["authentication_status"] = None
+        pages = [st.Page(login_page, title="Entrar", icon="🔑", url_path="entrar", default=True)]
+        st.navigation(pages + [_login_at(pid) for pid in PAGES], position="hidden").run()
+        st.stop()
+    authenticator = _authenticator()
+    if authenticator is None:
+        st.stop()
+    st.session_state["_authenticator"] = authenticator
+    pages = [st.Page("ui/landing.py", title="Início", icon="🏠", default=True, url_path="inicio")]
+    pages += [st.Page(f, title=t, icon=i, url_path=pid) if may_open(viewer.role, pid) else _refusal(pid)
+              for pid, (f, t, i) in PAGES.items()]
+    nav = st.navigation(pages)
+    sidebar_account(authenticator)
+    try:
+        nav.run()
+    except Exception as exc:  # st.stop / st.rerun are BaseException and pass through
+        _log.error("page %s failed: %s", nav.url_path, type(exc).__name__)
+        st.error(CRASH, icon="⚠️")
+
+
+main()

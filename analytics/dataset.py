@@ -201,6 +201,9 @@ class Dataset:
         self.tz = settings.timezone
         self.start, self.end = period.bounds(settings.tz)
         self._memo: dict[str, Any] = {}
+        #: cache directory of the store version (``resolve.load_tables``) when the dataset has
+        #: the default as_of; metrics may keep facts there that depend on the data alone
+        self.prepared_dir: Any = None
         self._scope(tables)
 
     @classmethod
@@ -213,9 +216,12 @@ class Dataset:
         as_of: datetime | None = None,
     ) -> Dataset:
         settings = settings or Settings()
+        prepared_dir = getattr(tables, "prepared_dir", None) if as_of is None else None
         tables = normalize(tables)
         as_of = as_of or default_as_of(tables)
-        return cls(clip_as_of(tables, as_of, settings.timezone), period, settings, filters or Filters(), as_of)
+        ds = cls(clip_as_of(tables, as_of, settings.timezone), period, settings, filters or Filters(), as_of)
+        ds.prepared_dir = prepared_dir
+        return ds
 
     def with_period(self, period: Period) -> Dataset:
         """Same data, scope and as_of, another period (for trends and comparisons)."""

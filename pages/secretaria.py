@@ -23,7 +23,7 @@ if view.empty:
     st.stop()
 widgets.kpi_row(view.kpis, delta_label="eu − equipe")
 t = view.tables
-left, right = st.columns([2, 3])
+left, right = st.columns([5, 6])
 with left:
     st.subheader("Eu × equipe")
     widgets.show_table(t["compare"])

@@ -145,6 +145,7 @@ def test_query_params_reproduce_the_view(env: Path) -> None:
     assert not at.exception
     assert at.sidebar.selectbox(key="f_periodo").value == "90d"
     assert at.sidebar.multiselect(key="f_canal").value == ["instagram"]
+    assert "Google orgânico" in at.sidebar.multiselect(key="f_canal").options  # labels shown, ids in the URL
     assert at.query_params["periodo"] == ["90d"] or at.query_params["periodo"] == "90d"
 
 
@@ -234,3 +235,126 @@ def test_admin_refresh_button_reloads_without_error(env: Path, monkeypatch: pyte
 def test_refresh_button_is_admin_only(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _login(_home(monkeypatch, env), "gerente", "Gerente@2026")
     assert not [b for b in at.sidebar.button if "Atualizar dados" in str(b.label)]
+
+
+def test_live_queue_table_with_more_than_20_waiting() -> None:
+    """163 waiting (the medium store's end): the table shows the 20 oldest, labelled, without a ShapeError."""
+    import polars as pl
+
+    from ui.live import SHOWN, queue_table
+
+    n = 163
+    rows = pl.DataFrame({
+        "conversation_id": [f"{i:08d}-aaaa-bbbb" for i in range(n)],
+        "playbook": ["orcamento", None, "novo_fluxo"] * 54 + ["orcamento"],
+        "assigned_to": ["u1", None] * 81 + ["u1"],
+        "wait_seconds": [float(3600 * (n - i)) for i in range(n)],
+    })
+    show = queue_table(rows, {"u1": "Ana"})
+    assert show.height == SHOWN == 20
+    assert show.columns == ["Conversa", "Playbook", "Responsável", "Esperando há"]
+    assert show["Conversa"][0] == "00000000"
+    # playbooks: id → pt-BR label, unknown humanised, null → dash
+    assert show["Playbook"].to_list()[:3] == ["Orçamento", "—", "Novo fluxo"]
+    assert show["Responsável"].to_list()[:2] == ["Ana", "sem responsável"]
+
+
+def test_operacoes_page_with_a_busy_live_queue(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole page with 25 conversations waiting: KPIs render under the queue, no exception."""
+    from datetime import UTC, datetime
+
+    import polars as pl
+
+    from analytics.sources.live import LiveQueue
+
+    rows = pl.DataFrame({"conversation_id": [f"c{i:07d}" for i in range(25)], "playbook": ["orcamento"] * 25,
+                         "assigned_to": [None] * 25, "wait_seconds": [60.0 * i for i in range(25)]},
+                        schema_overrides={"assigned_to": pl.String})
+    busy = LiveQueue(datetime(2026, 11, 20, tzinfo=UTC), 25, 1440.0, 3, rows, True)
+    monkeypatch.setattr("ui.live.live_queue", lambda *a, **k: busy)
+    at = run("operacoes", "gerente")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(m.label == "Aguardando atendimento" and m.value == "25" for m in at.metric)
+    assert any("Cumprimento do SLA" in m.label for m in at.metric)
+
+
+def test_a_crashing_live_queue_is_a_friendly_warning(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("ui.live.queue_table", boom)
+    from datetime import UTC, datetime
+
+    import polars as pl
+
+    from analytics.sources.live import LiveQueue
+
+    rows = pl.DataFrame({"conversation_id": ["c1"], "playbook": ["x"], "assigned_to": ["u"], "wait_seconds": [1.0]})
+    monkeypatch.setattr("ui.live.live_queue",
+                        lambda *a, **k: LiveQueue(datetime(2026, 11, 20, tzinfo=UTC), 1, 1.0, 0, rows, True))
+    at = run("operacoes", "gerente")
+    assert not at.exception
+    assert any("Fila ao vivo indisponível" in w.value for w in at.warning)
+    assert any("Cumprimento do SLA" in m.label for m in at.metric)  # the rest of the page still renders
+
+
+def _home_as(monkeypatch: pytest.MonkeyPatch, store: Path, username: str) -> AppTest:
+    """Home.py with a logged-in session (the keys streamlit-authenticator writes)."""
+    monkeypatch.setenv("CLINIC_SOURCE", str(store))
+    monkeypatch.setenv("CLINIC_COOKIE_KEY", "test-cookie-key-0123456789abcdef0123456789")
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120)
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = username
+    return at.run()
+
+
+def open_url(at: AppTest, url_path: str) -> AppTest:
+    """Like opening ``/<url_path>`` in the browser: the page registered at that URL (a refusal page is a
+    function, which ``AppTest.switch_page`` cannot name; the hash lookup mirrors what it does for files)."""
+    hashes = [h for h, info in at._registered_pages.items() if info.get("url_pathname") == url_path]
+    assert hashes, f"no page registered at /{url_path}"
+    at._page_hash = hashes[0]
+    return at
+
+
+@pytest.mark.parametrize(("username", "page"), [("gerente", "executivo"), ("marketing", "operacoes"),
+                                                ("secretaria", "marketing"), ("secretaria", "ia")])
+def test_forbidden_page_by_url_through_the_router(env: Path, monkeypatch: pytest.MonkeyPatch, username: str,
+                                                  page: str) -> None:
+    """The page is registered (hidden from the menu) at its URL and shows the refusal, no data."""
+    at = _home_as(monkeypatch, env, username)
+    open_url(at, page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Acesso negado: seu perfil não pode abrir esta página" in e.value for e in at.error)
+    assert not _has_data(at)
+    assert not at.title or all("Painel" not in t.value for t in at.title)
+
+
+def test_allowed_page_through_the_router(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _home_as(monkeypatch, env, "gerente")
+    at.switch_page(PAGES["operacoes"]).run()
+    assert not at.exception
+    assert not any(REFUSAL in e.value for e in at.error)
+    assert any("Cumprimento do SLA" in m.label for m in at.metric)
+
+
+def test_a_crashing_page_section_is_a_friendly_message(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any exception in a page becomes a pt-BR message, never Streamlit's English error box."""
+    def boom(*_: object, **__: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr("ui.widgets.kpi_row", boom)
+    at = _home_as(monkeypatch, env, "gerente")
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Algo deu errado" in e.value for e in at.error)
+
+
+def test_kpi_deltas_round_like_their_values_and_zero_is_neutral() -> None:
+    from ui.widgets import fmt_delta, is_zero
+
+    assert fmt_delta(129954.71, "brl", 0) == "+R$ 129.955"  # value shown as R$ 349.860: no cents
+    assert fmt_delta(-194.08, "brl") == "-R$ 194,08"
+    assert fmt_delta(-0.04, "count") == "0,0"  # CSAT −0,04 rounds to 0,0: unsigned, shown neutral
+    assert is_zero("0,0") and is_zero("R$ 0,00") and not is_zero("+0,1")
+    assert fmt_delta(2.2, "percent") == "+2,2 p.p."
+    assert fmt_delta(None, "brl") is None

@@ -57,6 +57,8 @@ def test_months_back_clips_the_running_month() -> None:
         Period(date(2026, 11, 1), date(2026, 11, 21)),  # partial: ends with the period
     ]
     assert [common.month_label(p) for p in ms] == ["set/26", "out/26", "nov/26"]
+    # trends mark the running (clipped) month
+    assert [common.trend_label(p) for p in ms] == ["set/26", "out/26", "nov/26 (parcial)"]
 
 
 def test_period_label_shows_inclusive_end() -> None:
@@ -158,7 +160,7 @@ def test_misclassified_lists_reviewer_disagreements() -> None:
         ],
     )
     rows = ia.misclassified(ds, MANAGER)
-    assert rows.select("Detectada", "Revisada").rows() == [("preco", "agendar")]
+    assert rows.select("Detectada", "Revisada").rows() == [("Preço", "Agendar")]  # pt-BR labels of the ids
 
 
 # -- secretary --------------------------------------------------------------------------------------
@@ -259,3 +261,20 @@ def test_exports_carry_masked_rows() -> None:
         pytest.skip("CSV builder not available yet")
     text = to_csv(rep).decode("utf-8-sig")
     assert "M. S." in text and "Maria" not in text and "5511987659999" not in text
+
+
+# -- pt-BR labels of the vocabulary ------------------------------------------------------------
+def test_labels_known_unknown_and_null() -> None:
+    from analytics.labels import label, label_expr, labels_of
+
+    f = pl.DataFrame({"c": ["google_organic", "walk_in", "tiktok_ads", None]})
+    assert f.select(label_expr("c", "channel"))["c"].to_list() == [
+        "Google orgânico", "Presencial", "Tiktok ads", None,  # unknown: underscores → spaces, capitalised
+    ]
+    assert label("procedure", "canal") == "Canal (endodontia)"
+    assert label("intent", "duvida_procedimento") == "Dúvida sobre procedimento"
+    assert label("reason", "baixa_confianca") == "Baixa confiança do bot"
+    assert label("playbook", "pos_procedimento") == "Pós-procedimento"
+    assert label("stage", "qualified") == "Qualificado"
+    assert label("channel", None) is None
+    assert labels_of("channel", ["site", "x_y"]) == {"site": "Site", "x_y": "X y"}

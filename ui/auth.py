@@ -127,5 +127,14 @@ def current_viewer() -> Viewer | None:
     return Viewer(username=username, role=user["role"], user_id=user.get("user_id"))
 
 
+def cookie_present() -> bool:
+    """Whether the browser sent the login cookie (a login from it writes nothing, so it may rerun at once)."""
+    try:
+        name = load_config().cookie_name
+        return name in st.context.cookies
+    except Exception:
+        return False
+
+
 def display_name() -> str:
     return str(st.session_state.get("name") or st.session_state.get("username") or "")

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 PALETTE = ["#0F766E", "#F59E0B", "#6366F1", "#EF4444", "#10B981", "#8B5CF6", "#EC4899", "#64748B"]
-_UNIT_FMT = {"brl": "R$ ,.2f", "percent": ".1f", "seconds": ",.0f", "count": ",.0f"}
+_UNIT_FMT = {"brl": "R$ ,.2f", "percent": ",.0f", "seconds": ",.0f", "count": ",.0f"}
 
 
 def _layout(fig: go.Figure, title: str | None = None, height: int = 360) -> go.Figure:
@@ -23,7 +23,7 @@ def funnel(frame: pl.DataFrame) -> go.Figure:
     """Funnel of leads per stage; labels show the drop-off from the previous stage."""
     text = [
         f"{n:,}".replace(",", ".") + ("" if d is None else f" · perda {d:.1f}%".replace(".", ","))
-        for n, d in zip(frame["Leads"].to_list(), frame["Perda na etapa"].to_list(), strict=True)
+        for n, d in zip(frame["Leads"].to_list(), frame["Perda"].to_list(), strict=True)
     ]
     fig = go.Figure(go.Funnel(y=frame["Etapa"].to_list(), x=frame["Leads"].to_list(), text=text,
                               textinfo="text", marker={"color": PALETTE[0]}))
@@ -63,15 +63,19 @@ def trends(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], units: d
     n = max(len(y), 1)
     fig = make_subplots(rows=n, cols=1, shared_xaxes=True, subplot_titles=list(y), vertical_spacing=0.08)
     for i, col in enumerate(y, start=1):
-        fig.add_scatter(x=frame[x].to_list(), y=frame[col].to_list(), name=col, mode="lines+markers",
-                        row=i, col=1, showlegend=False, line={"color": PALETTE[(i - 1) % len(PALETTE)]})
         unit = units.get(col, "")
+        vals = frame[col].to_list()
+        if unit == "seconds":  # durations read in minutes (a response time of 487 s → 8,1 min)
+            vals = [None if v is None else v / 60 for v in vals]
+        fig.add_scatter(x=frame[x].to_list(), y=vals, name=col, mode="lines+markers",
+                        row=i, col=1, showlegend=False, line={"color": PALETTE[(i - 1) % len(PALETTE)]})
         if unit == "brl":
             fig.update_yaxes(tickprefix="R$ ", tickformat=",.0f", row=i, col=1)
         elif unit == "percent":
-            fig.update_yaxes(ticksuffix="%", tickformat=".0f", row=i, col=1)
+            fig.update_yaxes(ticksuffix="%", tickformat=",.0f", row=i, col=1)
         elif unit == "seconds":
-            fig.update_yaxes(ticksuffix=" s", tickformat=",.0f", row=i, col=1)
+            fig.update_yaxes(ticksuffix=" min", tickformat=",.1~f", row=i, col=1)
+            fig.update_traces(hovertemplate="%{x}: %{y:,.1f} min<extra></extra>", row=i, col=1)
     fig.update_annotations(font_size=12)
     return _layout(fig, title, 140 + 150 * n)
 
@@ -113,6 +117,6 @@ def confusion(frame: pl.DataFrame) -> go.Figure:
         z[idx[rev]][idx[det]] = n
     fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, colorscale="Blues", text=z, texttemplate="%{text}",
                                hovertemplate="revisada %{y} · detectada %{x}: %{z}<extra></extra>"))
-    fig.update_xaxes(title="intenção detectada pelo bot")
+    fig.update_xaxes(title="intenção detectada pelo bot", tickangle=-35)
     fig.update_yaxes(title="intenção revisada", autorange="reversed")
     return _layout(fig, "Matriz de confusão de intenções", 460)

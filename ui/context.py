@@ -55,14 +55,16 @@ def _as_of_cached(src: str, ver: str) -> datetime:
 
 
 def _through_router() -> None:
-    """Send a page reached without Home.py (Streamlit's legacy pages/ routing, possible only on the
-    first request after a server start) through the router, which logs in and builds the navigation."""
+    """Send a page reached without Home.py (Streamlit's legacy pages/ routing: the first request after a
+    server start, and every AppTest run) through the router, keeping the requested page: the rerun keeps
+    this page's hash, which is also its ``url_path`` hash under st.navigation (the page or its refusal)."""
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # internal API moved: the page still checks access itself
         return
     if PagesManager.uses_pages_directory:
-        st.switch_page("Home.py")
+        PagesManager.uses_pages_directory = False  # what st.navigation sets on its first call
+        st.rerun()
 
 
 def open_page(page: str) -> PageContext:

@@ -13,6 +13,7 @@ import polars as pl
 import streamlit as st
 
 from analytics.dashboards.common import PRESETS, period_label, preset_period
+from analytics.labels import label
 from analytics.period import Filters, Period
 from analytics.privacy import Viewer, scope_filters
 
@@ -86,13 +87,17 @@ def sidebar(tables: dict[str, pl.DataFrame], as_of: datetime, viewer: Viewer) ->
     except ValueError as exc:
         sb.error(f"Período inválido: {exc}.")
         period = preset_period("30d", today)
-    channels = sb.multiselect("Canal", options["canal"], key="f_canal", placeholder="Todos")
-    procs = sb.multiselect("Procedimento", options["proc"], key="f_proc", placeholder="Todos")
+    # options are ids (kept in the URL); the widgets show their pt-BR labels
+    channels = sb.multiselect("Canal", options["canal"], key="f_canal", placeholder="Todos",
+                              format_func=lambda v: label("channel", v) or v)
+    procs = sb.multiselect("Procedimento", options["proc"], key="f_proc", placeholder="Todos",
+                           format_func=lambda v: label("procedure", v) or v)
     sec_ids: list[str] = []
     if viewer.role != "secretary":
         sec_ids = sb.multiselect("Secretária", options["sec"], key="f_sec", placeholder="Todas",
                                  format_func=lambda k: sec_names.get(k) or k[:8])
-    books = sb.multiselect("Playbook", options["playbook"], key="f_playbook", placeholder="Todos")
+    books = sb.multiselect("Playbook", options["playbook"], key="f_playbook", placeholder="Todos",
+                           format_func=lambda v: label("playbook", v) or v)
 
     qp = {"periodo": key}
     if key == "custom" and start and end:

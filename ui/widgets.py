@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import polars as pl
 import streamlit as st
@@ -16,23 +17,44 @@ _LOWER_IS_BETTER = (
 )
 
 
-def fmt_delta(delta: float | None, unit: str) -> str | None:
-    """A change in the KPI's unit: p.p. for percentages, signed money / duration / number."""
+#: labels too long for a KPI card (1/4 of the width): shown short, the full label in the help
+SHORT_LABELS = {
+    "Valor médio por lead convertido": "Valor por conversão",
+    "Resolução no primeiro contato": "Resolução no 1º contato",
+}
+#: point-in-time KPIs (a stock, not a flow of the period): no "vs. previous period" delta
+POINT_IN_TIME = ("Valor em agenda",)
+
+
+def fmt_delta(delta: float | None, unit: str, decimals: int | None = None) -> str | None:
+    """A change in the KPI's unit: p.p. for percentages, signed money / duration / number.
+
+    ``decimals`` rounds money like the value shown (0 for R$ 12.345); a change that rounds to zero is
+    shown unsigned ("0,0"), so it is displayed neutral.
+    """
     if delta is None:
         return None
-    sign = "+" if delta >= 0 else "-"
     a = abs(delta)
     match unit:
         case "percent":
-            return f"{sign}{fmt_num(a, 1)} p.p."
+            text = f"{fmt_num(a, 1)} p.p."
         case "brl":
-            return f"{sign}{fmt_brl(a)}"
+            text = fmt_brl(a, 2 if decimals is None else decimals)
         case "seconds":
-            return f"{sign}{fmt_duration(a)}"
+            text = fmt_duration(a)
         case "ratio":
-            return f"{sign}{fmt_num(a * 100, 1)} p.p."
+            text = f"{fmt_num(a * 100, 1)} p.p."
         case _:
-            return f"{sign}{fmt_num(a, 0 if float(a).is_integer() else 1)}"
+            text = fmt_num(a, 0 if float(a).is_integer() else 1)
+    if is_zero(text):
+        return text
+    return ("+" if delta >= 0 else "-") + text
+
+
+def is_zero(text: str) -> bool:
+    """Whether a formatted change shows only zeros ("0,0", "R$ 0,00", "0 s")."""
+    digits = [c for c in text if c.isdigit()]
+    return bool(digits) and set(digits) == {"0"}
 
 
 def kpi_row(kpis: tuple[Kpi, ...] | list[Kpi], per_row: int = 4, delta_label: str = "vs. período anterior") -> None:
@@ -42,9 +64,15 @@ def kpi_row(kpis: tuple[Kpi, ...] | list[Kpi], per_row: int = 4, delta_label: st
             inverse = any(k.label.startswith(p) for p in _LOWER_IS_BETTER)
             big_money = k.unit == "brl" and abs(k.value or 0) >= 10_000
             shown = fmt_brl(k.value, 0) if big_money else fmt_value(k.value, k.unit)
-            col.metric(k.label, shown, delta=fmt_delta(k.delta, k.unit),
-                       delta_color="inverse" if inverse else "normal", help=f"{k.help} (Δ {delta_label})",
-                       border=True)
+            point = k.label in POINT_IN_TIME
+            delta = None if point else fmt_delta(k.delta, k.unit, 0 if big_money else None)
+            flat = delta is not None and is_zero(delta)  # no change at the shown precision: grey, no arrow
+            color = "off" if flat else ("inverse" if inverse else "normal")
+            label = SHORT_LABELS.get(k.label, k.label)
+            full = f"**{k.label}**. " if label != k.label else ""
+            note = "valor no momento, sem comparação" if point else f"Δ {delta_label}"
+            col.metric(label, shown, delta=delta, delta_color=color, delta_arrow="off" if flat else "auto",
+                       help=f"{full}{k.help} ({note})", border=True)
 
 
 def _cell(value: object, unit: str | None) -> str:
@@ -76,7 +104,19 @@ def show_table(table: Table, height: int | None = None) -> None:
     if table.frame.height == 0:
         st.caption("Sem dados para este recorte.")
         return
-    st.dataframe(display(table), hide_index=True, width="stretch", height=height or "auto")
+    shown = display(table)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=column_config(shown))
+
+
+def column_config(frame: pl.DataFrame) -> dict[str, Any]:
+    """Each column as wide as its header or its longest (formatted) cell, so neither is truncated
+    ("Perda", "Dias sem resposta"); a table wider than its box scrolls instead."""
+    out = {}
+    for c in frame.columns:
+        longest = frame.get_column(c).cast(pl.String).str.len_chars().max() if frame.height else 0
+        chars = max(len(c), int(longest or 0))  # type: ignore[call-overload]
+        out[c] = st.column_config.Column(c, width=min(240, round(6.5 * chars) + 22), help=c)
+    return out
 
 
 def drill(title: str, rows: pl.DataFrame, units: dict[str, str] | None = None) -> None:

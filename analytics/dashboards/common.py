@@ -161,6 +161,12 @@ def month_label(p: Period) -> str:
     return f"{MONTHS_PT[p.start.month - 1]}/{p.start:%y}"
 
 
+def trend_label(p: Period) -> str:
+    """``month_label`` plus `` (parcial)`` when the month is clipped (the running month)."""
+    full = p.end >= _add_months(_month_start(p.start), 1)
+    return month_label(p) + ("" if full else " (parcial)")
+
+
 def monthly_series(ds: Dataset, specs: list[KpiSpec], n: int = 6) -> pl.DataFrame:
     """One row per month (``Mês``) and one column per KPI label; month-over-month trend data.
 
@@ -170,7 +176,7 @@ def monthly_series(ds: Dataset, specs: list[KpiSpec], n: int = 6) -> pl.DataFram
     rows: list[dict[str, Any]] = []
     for p in months_back(ds.period, n):
         mds = ds.with_period(p)
-        row: dict[str, Any] = {"Mês": month_label(p), "Início": p.start}
+        row: dict[str, Any] = {"Mês": trend_label(p), "Início": p.start}
         for s in specs:
             m = catalog.get(s.metric_id)
             row[s.label or m.label] = value_of(m.compute(mds), s.stat)

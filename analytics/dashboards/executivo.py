@@ -18,6 +18,7 @@ from analytics.dashboards.common import (
     trend_table,
 )
 from analytics.dataset import Dataset
+from analytics.labels import label_expr
 from analytics.metrics.base import ratio
 from analytics.privacy import Viewer
 from analytics.reports.model import Kpi
@@ -38,19 +39,17 @@ def funnel_table(ds: Dataset) -> pl.DataFrame:
     f = frame_of(metric(ds, "funnel"))
     if f.height == 0:
         return f
-    stages = {"contact": "Contato", "engaged": "Engajado", "qualified": "Qualificado",
-              "scheduled": "Agendado", "attended": "Compareceu"}
     return f.select(
-        pl.col("stage").replace_strict(stages, default=pl.col("stage")).alias("Etapa"),
+        label_expr("stage", "stage").alias("Etapa"),
         pl.col("leads").alias("Leads"),
-        pl.col("step_conversion").alias("Conversão da etapa"),
-        pl.col("overall_conversion").alias("Conversão desde o contato"),
-        pl.col("drop_off").alias("Perda na etapa"),
+        pl.col("step_conversion").alias("Conv. da etapa"),
+        pl.col("overall_conversion").alias("Conv. acumulada"),
+        pl.col("drop_off").alias("Perda"),
     )
 
 
-FUNNEL_UNITS = {"Leads": "count", "Conversão da etapa": "percent", "Conversão desde o contato": "percent",
-                "Perda na etapa": "percent"}
+FUNNEL_UNITS = {"Leads": "count", "Conv. da etapa": "percent", "Conv. acumulada": "percent",
+                "Perda": "percent"}
 
 
 def roi_table(ds: Dataset) -> pl.DataFrame:
@@ -58,7 +57,7 @@ def roi_table(ds: Dataset) -> pl.DataFrame:
     if f.height == 0:
         return f
     return f.select(
-        pl.col("channel").fill_null("sem canal").alias("Canal"),
+        label_expr("channel", "channel").fill_null("sem canal").alias("Canal"),
         pl.col("revenue").alias("Receita"),
         pl.col("cost").alias("Custo"),
         (pl.col("roi").cast(pl.Float64) * 100).alias("ROI"),

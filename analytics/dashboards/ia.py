@@ -16,6 +16,7 @@ from analytics.dashboards.common import (
     trend_table,
 )
 from analytics.dataset import Dataset
+from analytics.labels import label_expr
 from analytics.privacy import Viewer, mask_frame
 
 KPIS = [
@@ -32,7 +33,7 @@ def reasons(ds: Dataset) -> pl.DataFrame:
     f = frame_of(metric(ds, "escalation_reasons"))
     if f.height == 0:
         return f
-    return f.select(pl.col("reason").alias("Motivo"), pl.col("count").alias("Conversas"),
+    return f.select(label_expr("reason", "reason").fill_null("—").alias("Motivo"), pl.col("count").alias("Conversas"),
                     pl.col("share").alias("Participação"))
 
 
@@ -42,8 +43,8 @@ def confusion(ds: Dataset) -> pl.DataFrame:
     if f.height == 0:
         return f
     return f.select(
-        pl.col("intent").fill_null("—").alias("Intenção detectada"),
-        pl.col("validated_intent").fill_null("—").alias("Intenção revisada"),
+        label_expr("intent", "intent").fill_null("—").alias("Intenção detectada"),
+        label_expr("validated_intent", "intent").fill_null("—").alias("Intenção revisada"),
         pl.col("count").alias("Interações"),
     )
 
@@ -52,7 +53,8 @@ def intents(ds: Dataset) -> pl.DataFrame:
     f = frame_of(metric(ds, "intent_metrics"))
     if f.height == 0:
         return f
-    return f.select(pl.col("intent").alias("Intenção"), pl.col("precision").alias("Precisão"),
+    return f.select(label_expr("intent", "intent").fill_null("—").alias("Intenção"),
+                    pl.col("precision").alias("Precisão"),
                     pl.col("recall").alias("Revocação"), pl.col("support").alias("Revisadas"))
 
 
@@ -60,7 +62,8 @@ def playbooks(ds: Dataset) -> pl.DataFrame:
     f = frame_of(metric(ds, "playbook_conversion"))
     if f.height == 0:
         return f
-    return f.select(pl.col("playbook").alias("Playbook"), pl.col("leads").alias("Leads"),
+    return f.select(label_expr("playbook", "playbook").fill_null("sem playbook").alias("Playbook"),
+                    pl.col("leads").alias("Leads"),
                     pl.col("converted").alias("Convertidos"), pl.col("conversion_rate").alias("Conversão"))
 
 
@@ -71,8 +74,9 @@ def llm_models(ds: Dataset) -> tuple[pl.DataFrame, float | None]:
     f = frame_of(res.get("by_model"))
     if f.height:
         f = f.select(pl.col("model").fill_null("—").alias("Modelo"), pl.col("interactions").alias("Interações"),
-                     pl.col("tokens").alias("Tokens"), pl.col("latency_p50").alias("Latência p50 (ms)"),
-                     pl.col("latency_p95").alias("Latência p95 (ms)"))
+                     pl.col("tokens").alias("Tokens"),
+                     pl.col("latency_p50").round(0).cast(pl.Int64).alias("Latência p50 (ms)"),
+                     pl.col("latency_p95").round(0).cast(pl.Int64).alias("Latência p95 (ms)"))
     return f, res.get("tokens_per_conversation")
 
 
@@ -83,8 +87,8 @@ def misclassified(ds: Dataset, viewer: Viewer, limit: int = 300) -> pl.DataFrame
     out = wrong.sort("created_at", descending=True).head(limit).select(
         ds.local("created_at").dt.strftime("%d/%m/%Y %H:%M").alias("Quando"),
         pl.col("conversation_id").alias("Conversa"),
-        pl.col("intent").alias("Detectada"),
-        pl.col("validated_intent").alias("Revisada"),
+        label_expr("intent", "intent").alias("Detectada"),
+        label_expr("validated_intent", "intent").alias("Revisada"),
         pl.col("confidence").cast(pl.Float64).round(2).alias("Confiança"),
         pl.col("model").alias("Modelo"),
     )

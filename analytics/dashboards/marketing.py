@@ -19,6 +19,7 @@ from analytics.dashboards.common import (
 )
 from analytics.dashboards.executivo import FUNNEL_UNITS, ROI_UNITS, funnel_table, roi_table
 from analytics.dataset import Dataset
+from analytics.labels import label_expr
 from analytics.metrics.base import pct, ratio
 from analytics.privacy import Viewer
 from analytics.reports.model import Kpi
@@ -43,7 +44,7 @@ def cpa_table(ds: Dataset) -> pl.DataFrame:
     if f.height == 0:
         return f
     return f.select(
-        pl.col("channel").fill_null("sem canal").alias("Canal"),
+        label_expr("channel", "channel").fill_null("sem canal").alias("Canal"),
         pl.col("cost").alias("Custo"),
         pl.col("conversions").alias("Conversões"),
         pl.col("cpa").alias("CPA"),
@@ -56,7 +57,7 @@ def procedures(ds: Dataset) -> pl.DataFrame:
     if c.height == 0:
         return pl.DataFrame()
     return (
-        c.group_by(pl.col("procedure_interest").fill_null("não informado").alias("Procedimento"))
+        c.group_by(label_expr("procedure_interest", "procedure").fill_null("Não informado").alias("Procedimento"))
         .agg(pl.len().alias("Leads"), pl.col("converted_at").is_not_null().sum().alias("Convertidos"))
         .with_columns((pl.col("Convertidos") / pl.col("Leads") * 100).alias("Conversão"))
         .sort(["Leads", "Procedimento"], descending=[True, False])
@@ -79,7 +80,7 @@ def campaigns(ds: Dataset) -> pl.DataFrame:
     )
     return out.select(
         pl.col("name").alias("Campanha"),
-        pl.col("channel").alias("Canal"),
+        label_expr("channel", "channel").alias("Canal"),
         pl.col("started_at").alias("Início"),
         pl.col("ended_at").alias("Fim"),
         pl.col("cost").cast(pl.Float64).alias("Custo total"),

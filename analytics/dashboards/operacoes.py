@@ -94,9 +94,9 @@ def productivity_table(ds: Dataset) -> pl.DataFrame:
         return f
     return f.select(
         pl.col("secretary_name").fill_null("sem nome").alias("Secretária"),
-        pl.col("converted_leads").alias("Leads convertidos"),
+        pl.col("converted_leads").alias("Convertidos"),
         pl.col("active_days").alias("Dias ativos"),
-        pl.col("productivity").alias("Conversões por dia ativo"),
+        pl.col("productivity").alias("Conversões/dia ativo"),
     )
 
 
@@ -128,7 +128,7 @@ def build(ds: Dataset, prev: Dataset | None, viewer: Viewer) -> View:
         "load": table("Distribuição de carga", load, {"Conversas": "count", "Participação": "percent"},
                       chart="bar", chart_x="Secretária", chart_y=("Conversas",)),
         "productivity": table("Produtividade", productivity_table(ds),
-                              {"Leads convertidos": "count", "Dias ativos": "count"}),
+                              {"Convertidos": "count", "Dias ativos": "count"}),
         "heatmap": table("Mensagens recebidas por dia da semana e hora", heatmap(ds), {"Mensagens": "count"}),
     }
     drill = {}

@@ -23,6 +23,7 @@ from analytics.dashboards.common import (
 )
 from analytics.dataset import Dataset
 from analytics.formatting import fmt_value
+from analytics.labels import label_expr
 from analytics.period import Filters
 from analytics.privacy import Viewer, mask_frame
 from analytics.reports.model import Kpi
@@ -38,7 +39,6 @@ COMPARE = [
     KpiSpec("nps"),
 ]
 FEEDBACK = [KpiSpec("csat"), KpiSpec("nps")]
-STAGES = {"new": "Novo", "engaged": "Engajado", "qualified": "Qualificado", "scheduled": "Agendado"}
 
 
 def compare(mine: Dataset, team: Dataset) -> tuple[pl.DataFrame, tuple[Kpi, ...]]:
@@ -104,8 +104,8 @@ def priority_leads(ds: Dataset, viewer: Viewer, contacts: pl.DataFrame | None = 
     return out.select(
         pl.col("name").alias("Lead"),
         pl.col("phone").alias("Telefone"),
-        pl.col("procedure_interest").fill_null("—").alias("Procedimento"),
-        pl.col("status").replace_strict(STAGES, default=pl.col("status")).alias("Etapa"),
+        label_expr("procedure_interest", "procedure").fill_null("—").alias("Procedimento"),
+        label_expr("status", "stage").alias("Etapa"),
         pl.col("maturity_score").alias("Maturidade"),
         ds.local("last").dt.strftime("%d/%m/%Y %H:%M").alias("Última mensagem"),
         pl.col("idle_days").round(1).alias("Dias sem resposta"),

@@ -35,6 +35,7 @@ import polars as pl
 
 from analytics.dataset import Dataset
 from analytics.metrics.base import Metric, pct
+from analytics.metrics.keys import lookup
 
 DOMAIN = "bot"
 NO_REASON = "sem motivo"
@@ -161,10 +162,15 @@ def maturity_at_conversion(ds: Dataset) -> float | None:
 
 def _playbook_frame(ds: Dataset) -> pl.DataFrame:
     def build() -> pl.DataFrame:
+        convs = ds.lead_conversations.select("id", "lead_id", "started_at", "playbook")
+        cohort_ids = ds.cohort.get_column("id")
+        # only cohort leads' conversations matter (the inner join below): drop the others before sorting
+        in_cohort = lookup(convs.get_column("lead_id"), cohort_ids, pl.repeat(True, cohort_ids.len(), eager=True))
         first = (
-            ds.lead_conversations.sort("started_at", "id", nulls_last=True)
-            .group_by("lead_id", maintain_order=True)
-            .first()
+            convs.filter(in_cohort.is_not_null())
+            # Categorical order is text order; sorting the text is faster
+            .sort("started_at", pl.col("id").cast(pl.String), nulls_last=True)
+            .unique("lead_id", keep="first", maintain_order=True)  # = group_by(maintain_order).first()
             .select(pl.col("lead_id").alias("id"), pl.col("playbook").fill_null(NO_PLAYBOOK))
         )
         return (

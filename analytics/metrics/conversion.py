@@ -20,6 +20,7 @@ import polars as pl
 
 from analytics.dataset import Dataset
 from analytics.metrics.base import Metric, distribution, pct
+from analytics.metrics.keys import key_code, lookup, lookup_codes
 
 DOMAIN = "conversion"
 
@@ -43,30 +44,33 @@ def stage_rank(ds: Dataset) -> pl.DataFrame:
     """
 
     def build() -> pl.DataFrame:
+        # by id code (see ``keys``): per-lead max over history rows that are stages, then looked
+        # up for every lead; equal to left joins of the aggregates on ``lead_id``
         hist = (
             ds.status_history.select(
-                "lead_id", pl.col("status").replace_strict(_HISTORY_RANK, default=0, return_dtype=pl.Int8).alias("r")
+                key_code(pl.col("lead_id")).alias("_k"),
+                pl.col("status").replace_strict(_HISTORY_RANK, default=0, return_dtype=pl.Int8).alias("r"),
             )
-            .group_by("lead_id")
+            .filter(pl.col("r") > 0)
+            .group_by("_k")
             .agg(pl.col("r").max().alias("hist_rank"))
         )
-        attended = (
-            ds.bookings.filter(pl.col("status") == "attended").select("lead_id").unique().with_columns(att=pl.lit(True))
-        )
-        return (
-            ds.leads.select(pl.col("id").alias("lead_id"), "converted_at")
-            .join(hist, on="lead_id", how="left")
-            .join(attended, on="lead_id", how="left")
-            .select(
-                "lead_id",
-                pl.max_horizontal(
-                    pl.col("hist_rank").fill_null(0),
-                    pl.when(pl.col("converted_at").is_not_null()).then(3).otherwise(0),
-                    pl.when(pl.col("att").fill_null(False)).then(4).otherwise(0),
-                )
-                .cast(pl.Int8)
-                .alias("stage_rank"),
+        attended = ds.bookings.filter(pl.col("status") == "attended").select(key_code(pl.col("lead_id")).alias("_k"))
+        attended = attended.unique().with_columns(att=pl.lit(True))
+        leads = ds.leads.select(pl.col("id").alias("lead_id"), "converted_at")
+        codes = leads.get_column("lead_id").to_physical()
+        return leads.with_columns(
+            lookup_codes(codes, hist.get_column("_k"), hist.get_column("hist_rank")),
+            lookup_codes(codes, attended.get_column("_k"), attended.get_column("att")),
+        ).select(
+            "lead_id",
+            pl.max_horizontal(
+                pl.col("hist_rank").fill_null(0),
+                pl.when(pl.col("converted_at").is_not_null()).then(3).otherwise(0),
+                pl.when(pl.col("att").fill_null(False)).then(4).otherwise(0),
             )
+            .cast(pl.Int8)
+            .alias("stage_rank"),
         )
 
     return ds.memo("stage_rank", build)
@@ -81,19 +85,20 @@ def lost_flags(ds: Dataset) -> pl.DataFrame:
     """
 
     def build() -> pl.DataFrame:
-        # rows keep their order inside a Polars group: after sorting by time, ``last`` is the latest
+        # rows keep their order after a stable sort by time: the last row per lead is the latest
+        # (``unique(keep="last")`` on the id code equals ``group_by(...).agg(last())``)
         last = (
-            ds.status_history.sort("changed_at", maintain_order=True)
-            .group_by("lead_id")
-            .agg(pl.col("status").last().alias("hist_status"))
+            ds.status_history.select(key_code(pl.col("lead_id")).alias("_k"), "status", "changed_at")
+            .sort("changed_at", maintain_order=True)
+            .unique("_k", keep="last")
         )
-        return (
-            ds.leads.select(pl.col("id").alias("lead_id"), "status")
-            .join(last, on="lead_id", how="left")
-            .select(
-                "lead_id",
-                ((pl.col("status") == "lost") | (pl.col("hist_status") == "lost")).fill_null(False).alias("lost"),
-            )
+        leads = ds.leads.select(pl.col("id").alias("lead_id"), "status")
+        hist_status = lookup_codes(
+            leads.get_column("lead_id").to_physical(), last.get_column("_k"), last.get_column("status")
+        ).alias("hist_status")
+        return leads.with_columns(hist_status).select(
+            "lead_id",
+            ((pl.col("status") == "lost") | (pl.col("hist_status") == "lost")).fill_null(False).alias("lost"),
         )
 
     return ds.memo("lost_flags", build)
@@ -102,15 +107,15 @@ def lost_flags(ds: Dataset) -> pl.DataFrame:
 def message_keys(ds: Dataset) -> pl.DataFrame:
     """``ds.lead_messages`` reduced for fast aggregation: ``[lk, ck, id, inbound, outbound, created_at]``.
 
-    ``lk`` / ``ck`` are 64-bit hashes of ``lead_id`` / ``conversation_id`` (grouping and sorting
-    on integers is several times faster than on UUID strings; a collision among a clinic's
-    ids is practically impossible). Map back to ids with ``lead_keys``.
+    ``lk`` / ``ck`` are the id codes of ``lead_id`` / ``conversation_id`` (``keys.key_code``:
+    grouping and sorting on integers is several times faster than on UUID strings; equal ids,
+    equal codes). Map back to ids with ``lead_keys``.
     """
     return ds.memo(
         "message_keys",
         lambda: ds.lead_messages.select(
-            pl.col("lead_id").hash().alias("lk"),
-            pl.col("conversation_id").hash().alias("ck"),
+            key_code(pl.col("lead_id")).alias("lk"),
+            key_code(pl.col("conversation_id")).alias("ck"),
             "id",
             (pl.col("direction") == "inbound").fill_null(False).alias("inbound"),
             (pl.col("direction") == "outbound").fill_null(False).alias("outbound"),
@@ -129,8 +134,8 @@ def sort_lex(frame: pl.DataFrame, *cols: str) -> pl.DataFrame:
 
 
 def lead_keys(frame: pl.DataFrame, id_col: str = "id") -> pl.DataFrame:
-    """``frame`` with ``lk`` (hash of ``id_col``, as in ``message_keys``)."""
-    return frame.with_columns(pl.col(id_col).hash().alias("lk"))
+    """``frame`` with ``lk`` (id code of ``id_col``, as in ``message_keys``)."""
+    return frame.with_columns(key_code(pl.col(id_col)).alias("lk"))
 
 
 def last_inbound(ds: Dataset) -> pl.DataFrame:
@@ -138,13 +143,22 @@ def last_inbound(ds: Dataset) -> pl.DataFrame:
 
     def build() -> pl.DataFrame:
         last = (
-            message_keys(ds)
+            message_keys(ds)  # shared with the engagement metrics; lk is the lead id code
             .filter(pl.col("inbound"))
-            .group_by("lk")
-            .agg(pl.col("created_at").max().alias("last_inbound_at"))
+            .group_by(pl.col("lk").alias("_k"))
+            .agg(pl.col("created_at").max().alias("last_inbound_at"), pl.lit(True).alias("_has"))
         )
-        ids = lead_keys(ds.leads.select(pl.col("id").alias("lead_id")), "lead_id")
-        return ids.join(last, on="lk", how="inner").select("lead_id", "last_inbound_at")
+        ids = ds.leads.select(pl.col("id").alias("lead_id"))
+        codes = ids.get_column("lead_id").to_physical()
+        keys = last.get_column("_k")
+        return (
+            ids.with_columns(
+                lookup_codes(codes, keys, last.get_column("last_inbound_at")),
+                lookup_codes(codes, keys, last.get_column("_has")),
+            )
+            .filter(pl.col("_has").fill_null(False))  # leads with an inbound message (an inner join)
+            .select("lead_id", "last_inbound_at")
+        )
 
     return ds.memo("last_inbound", build)
 
@@ -186,24 +200,23 @@ def conversion_rate(ds: Dataset) -> float | None:
 
 
 # -- funnel -----------------------------------------------------------------------
-def _funnel_rows(ds: Dataset) -> pl.DataFrame:
-    """Cohort leads with their furthest stage (rank and name)."""
+def _funnel_ranks(ds: Dataset) -> pl.DataFrame:
+    """Cohort leads with their furthest stage rank, in cohort order (unsorted ``_funnel_rows``)."""
 
     def build() -> pl.DataFrame:
-        return (
-            _cohort_rows(ds)
-            .select("lead_id", "created_at", "converted_at")
-            .join(stage_rank(ds), on="lead_id", how="left")
-            .with_columns(pl.col("stage_rank").fill_null(0))
-            .with_columns(
-                pl.col("stage_rank")
-                .replace_strict(dict(enumerate(STAGES)), return_dtype=pl.String)
-                .alias("furthest_stage")
-            )
-            .sort("stage_rank", "lead_id")
+        rows = _cohort_rows(ds).select("lead_id", "created_at", "converted_at")
+        ranks = stage_rank(ds)
+        rank = lookup(rows.get_column("lead_id"), ranks.get_column("lead_id"), ranks.get_column("stage_rank"))
+        return rows.with_columns(rank.fill_null(0)).with_columns(
+            pl.col("stage_rank").replace_strict(dict(enumerate(STAGES)), return_dtype=pl.String).alias("furthest_stage")
         )
 
-    return ds.memo("period:funnel_rows", build)
+    return ds.memo("period:funnel_ranks", build)
+
+
+def _funnel_rows(ds: Dataset) -> pl.DataFrame:
+    """Cohort leads with their furthest stage (rank and name), sorted by rank then lead id."""
+    return ds.memo("period:funnel_rows", lambda: _funnel_ranks(ds).sort("stage_rank", "lead_id"))
 
 
 def funnel(ds: Dataset) -> list[dict[str, Any]]:
@@ -215,7 +228,7 @@ def funnel(ds: Dataset) -> list[dict[str, Any]]:
     ``drop_off`` = 100 − step_conversion. ``contact`` has step 100, overall 100,
     drop-off 0 when it has leads. Zero denominators give ``None`` (drop-off too).
     """
-    ranks = _funnel_rows(ds).get_column("stage_rank")
+    ranks = _funnel_ranks(ds).get_column("stage_rank")
     counts = [int((ranks >= i).sum()) for i in range(len(STAGES))]
     out: list[dict[str, Any]] = []
     for i, stage in enumerate(STAGES):
@@ -260,15 +273,19 @@ def time_to_conversion_days(ds: Dataset) -> dict[str, Any]:
 
 
 # -- abandonment_by_stage -----------------------------------------------------------
-def _abandonment_rows(ds: Dataset) -> pl.DataFrame:
-    """Cohort leads with furthest stage, ``lost``, last inbound time, ``silent`` and ``abandoned`` flags."""
+def _abandonment_frame(ds: Dataset) -> pl.DataFrame:
+    """``_abandonment_rows`` in cohort order (unsorted; what the metric aggregates)."""
 
     def build() -> pl.DataFrame:
         cutoff = ds.as_of - timedelta(days=ds.settings.abandonment_silence_days)
+        rows = _funnel_ranks(ds)
+        ids = rows.get_column("lead_id")
+        lost, last = lost_flags(ds), last_inbound(ds)
         return (
-            _funnel_rows(ds)
-            .join(lost_flags(ds), on="lead_id", how="left")
-            .join(last_inbound(ds), on="lead_id", how="left")
+            rows.with_columns(
+                lookup(ids, lost.get_column("lead_id"), lost.get_column("lost")),
+                lookup(ids, last.get_column("lead_id"), last.get_column("last_inbound_at")),
+            )
             .with_columns(
                 (pl.coalesce("last_inbound_at", "created_at") <= pl.lit(cutoff).dt.convert_time_zone("UTC")).alias(
                     "silent"
@@ -279,7 +296,12 @@ def _abandonment_rows(ds: Dataset) -> pl.DataFrame:
             .select("lead_id", "stage_rank", "furthest_stage", "lost", "last_inbound_at", "silent", "abandoned")
         )
 
-    return ds.memo("period:abandonment_rows", build)
+    return ds.memo("period:abandonment_frame", build)
+
+
+def _abandonment_rows(ds: Dataset) -> pl.DataFrame:
+    """Cohort leads with furthest stage, ``lost``, last inbound time, ``silent`` and ``abandoned`` flags."""
+    return ds.memo("period:abandonment_rows", lambda: _abandonment_frame(ds).sort("stage_rank", "lead_id"))
 
 
 def abandonment_by_stage(ds: Dataset) -> list[dict[str, Any]]:
@@ -290,7 +312,7 @@ def abandonment_by_stage(ds: Dataset) -> list[dict[str, Any]]:
     inbound (or ``created_at`` when the lead never wrote) ≤ as_of − 14 days;
     ``abandonment_rate`` = abandoned / leads × 100 (``None`` when no lead).
     """
-    rows = _abandonment_rows(ds)
+    rows = _abandonment_frame(ds)
     agg = rows.group_by("stage_rank").agg(pl.len().alias("leads"), pl.col("abandoned").sum().alias("abandoned"))
     by_rank = {int(r["stage_rank"]): r for r in agg.to_dicts()}
     out = []

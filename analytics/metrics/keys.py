@@ -18,15 +18,25 @@ def lookup(keys: pl.Series, table_keys: pl.Series, values: pl.Series) -> pl.Seri
     ``table_keys`` (falls back to one when the keys are not Categorical of one dtype).
     """
     name = values.name
-    if keys.dtype != pl.Categorical or keys.dtype != table_keys.dtype or table_keys.len() == 0:
+    if keys.dtype != pl.Categorical or keys.dtype != table_keys.dtype:
         frame = pl.DataFrame({"_k": keys})
         table = pl.DataFrame({"_k": table_keys.cast(keys.dtype), name: values})
         return frame.join(table, on="_k", how="left", maintain_order="left").get_column(name)
-    codes = table_keys.to_physical()
-    key_codes = keys.to_physical()
-    size = int(max(codes.max() or 0, key_codes.max() or 0)) + 1  # type: ignore[call-overload]
+    return lookup_codes(keys.to_physical(), table_keys.to_physical(), values)
+
+
+def lookup_codes(key_codes: pl.Series, table_codes: pl.Series, values: pl.Series) -> pl.Series:
+    """``lookup`` on id codes (``key_code``) already computed; ``table_codes`` unique, not null."""
+    name = values.name
+    if table_codes.len() == 0:
+        return pl.repeat(None, key_codes.len(), dtype=values.dtype, eager=True).alias(name)
+    if not key_codes.dtype.is_integer():  # not Categorical codes: a plain left join
+        frame = pl.DataFrame({"_k": key_codes})
+        table = pl.DataFrame({"_k": table_codes.cast(key_codes.dtype), name: values})
+        return frame.join(table, on="_k", how="left", maintain_order="left").get_column(name)
+    size = int(max(table_codes.max() or 0, key_codes.max() or 0)) + 1  # type: ignore[call-overload]
     arr = pl.Series(name, [None], dtype=values.dtype).extend_constant(None, size - 1)
-    return arr.scatter(codes, values).gather(key_codes)
+    return arr.scatter(table_codes, values).gather(key_codes)
 
 
 def key_code(expr: pl.Expr) -> pl.Expr:

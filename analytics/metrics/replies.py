@@ -59,17 +59,26 @@ def _compute_runs(ds: Dataset) -> pl.DataFrame:
     )
     if convs.height == 0 or ds.messages.height == 0:
         return pl.DataFrame(schema=RUN_SCHEMA)
+    conv_ids = convs.get_column("conversation_id")
     is_human = human_outbound()
-    is_run_in = (pl.col("direction") == "inbound") & (pl.col("created_at") >= pl.col("transferred_at"))
-    # only the rows runs need: human outbound and inbound messages of handed-off conversations
-    # (transferred_at by id code instead of a 12M-row join; null = not handed off)
-    msgs = ds.messages.select("conversation_id", "id", "direction", "sender_type", "sender_id", "created_at", "lead_id")
-    msgs = msgs.filter(is_human | (pl.col("direction") == "inbound").fill_null(False))
-    transferred = lookup(msgs.get_column("conversation_id"), convs.get_column("conversation_id"),
-                         convs.get_column("transferred_at"))
-    msgs = (
+    # booleans first: the direction / sender strings are compared once and never copied
+    msgs = ds.messages.select(
+        "conversation_id",
+        "id",
+        "sender_id",
+        "created_at",
+        "lead_id",
+        is_human.alias("_human"),
+        (pl.col("direction") == "inbound").fill_null(False).alias("_inbound"),
+    )
+    # transferred_at by id code instead of a 12M-row join (null: not a handed-off conversation)
+    transferred = lookup(msgs.get_column("conversation_id"), conv_ids, convs.get_column("transferred_at"))
+    is_run_in = (pl.col("_inbound") & (pl.col("created_at") >= pl.col("transferred_at"))).fill_null(False)
+    # only the rows runs need: human outbound and run inbound messages of handed-off conversations,
+    # in (conversation, created_at, id) order (successive stable sorts: faster than one 3-key sort)
+    f = (
         msgs.with_columns(transferred)
-        .filter(pl.col("transferred_at").is_not_null() & (is_human | is_run_in.fill_null(False)))
+        .filter(pl.col("transferred_at").is_not_null() & (pl.col("_human") | is_run_in))
         .select(
             "conversation_id",
             key_code(pl.col("conversation_id")).alias("_ck"),
@@ -77,41 +86,35 @@ def _compute_runs(ds: Dataset) -> pl.DataFrame:
             "created_at",
             "lead_id",
             "sender_id",
-            is_human.alias("_human"),
+            "_human",
         )
-        # (conversation, created_at, id) order as successive stable sorts (faster than one 3-key sort)
         .sort("created_at", "id", nulls_last=True)
         .sort("_ck", maintain_order=True)
-        # rows are grouped by conversation: a global running count of human messages, paired with
-        # the conversation, keys the runs exactly as a per-conversation count would
-        .with_columns(pl.col("_human").cast(pl.UInt32).cum_sum().alias("_h"))
     )
-    closed = lookup(msgs.get_column("conversation_id"), convs.get_column("conversation_id"),
-                    convs.get_column("closed_at"))
-    msgs = msgs.with_columns(closed).lazy()
-    runs = (
-        msgs.filter(~pl.col("_human"))
-        .group_by("_ck", "_h", maintain_order=True)
-        .agg(
-            pl.col("conversation_id").first(),
-            pl.col("lead_id").first(),
-            pl.col("created_at").first().alias("run_start"),
-            pl.col("created_at").last().alias("run_end"),
-            pl.len().cast(pl.UInt32).alias("n_inbound"),
-            pl.col("closed_at").first(),
-        )
+    # A run is a maximal block of consecutive inbound rows of one conversation (no human message
+    # between them); the row right after the block answers it when it is a human message of the
+    # same conversation (the next human message of the conversation), otherwise nothing does.
+    same_prev = (pl.col("_ck") == pl.col("_ck").shift(1)).fill_null(False)
+    same_next = (pl.col("_ck") == pl.col("_ck").shift(-1)).fill_null(False)
+    inbound = ~pl.col("_human")
+    f = f.with_columns(
+        (inbound & ~(same_prev & ~pl.col("_human").shift(1).fill_null(True))).alias("_start"),
+        (inbound & ~(same_next & ~pl.col("_human").shift(-1).fill_null(True))).alias("_end"),
+        pl.when(same_next & pl.col("_human").shift(-1)).then(pl.col("created_at").shift(-1)).alias("_answer_at"),
+        pl.when(same_next & pl.col("_human").shift(-1)).then(pl.col("sender_id").shift(-1)).alias("_answer_sender"),
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("_i"),
     )
-    # the human message whose inclusive count is h answers the run keyed h − 1
-    answers = msgs.filter(pl.col("_human")).select(
-        "_ck",
-        (pl.col("_h") - 1).alias("_h"),
-        pl.col("created_at").alias("_answer_at"),
-        pl.col("sender_id").alias("_answer_sender"),
+    starts = f.filter("_start").select(
+        "conversation_id", "lead_id", pl.col("created_at").alias("run_start"), pl.col("_i").alias("_i0")
     )
+    ends = f.filter("_end").select(pl.col("created_at").alias("run_end"), "_i", "_answer_at", "_answer_sender")
+    closed = lookup(starts.get_column("conversation_id"), conv_ids, convs.get_column("closed_at"))
     as_of = pl.lit(ds.as_of).dt.convert_time_zone("UTC")
     valid = pl.col("closed_at").is_null() | (pl.col("_answer_at") <= pl.col("closed_at"))
     out = (
-        runs.join(answers, on=["_ck", "_h"], how="left")
+        pl.concat([starts.with_columns(closed), ends], how="horizontal")
+        .lazy()
+        .with_columns((pl.col("_i") - pl.col("_i0") + 1).cast(pl.UInt32).alias("n_inbound"))
         .with_columns((pl.col("_answer_at").is_not_null() & valid).alias("answered"))
         .with_columns(
             pl.when("answered").then(pl.col("_answer_at")).alias("answered_at"),
@@ -125,18 +128,35 @@ def _compute_runs(ds: Dataset) -> pl.DataFrame:
             .alias("wait_seconds"),
             pl.col("run_start").dt.convert_time_zone(ds.tz).dt.hour().cast(pl.Int8).alias("hour"),
         )
-        .sort("conversation_id", "run_start")
         .select(list(RUN_SCHEMA))
         .collect()
     )
     return out.cast(RUN_SCHEMA)  # type: ignore[arg-type]
 
 
+def _sorted(runs: pl.DataFrame) -> pl.DataFrame:
+    """Runs in ``(conversation_id, run_start)`` order. Runs come grouped by conversation with
+    ``run_start`` ascending inside it, so a stable sort by the id text is enough (Categorical
+    order is text order; sorting the text is faster)."""
+    return runs.sort(pl.col("conversation_id").cast(pl.String), maintain_order=True)
+
+
+def _runs(ds: Dataset) -> pl.DataFrame:
+    """``reply_runs`` grouped by conversation but not in id order (for aggregates: no sort)."""
+    return ds.memo("replies:runs_unsorted", lambda: _compute_runs(ds))
+
+
+def period_runs_unsorted(ds: Dataset) -> pl.DataFrame:
+    """``period_runs`` rows, not in id order (for aggregates: no sort)."""
+    return ds.memo("period:replies:runs_unsorted", lambda: _runs(ds).filter(ds.in_period("run_start")))
+
+
 def reply_runs(ds: Dataset) -> pl.DataFrame:
     """All reply runs of the scope (any period), one row per run (see module docstring)."""
-    return ds.memo("replies:runs", lambda: _compute_runs(ds))
+    return ds.memo("replies:runs", lambda: _sorted(_runs(ds)))
 
 
 def period_runs(ds: Dataset) -> pl.DataFrame:
     """Reply runs whose first inbound message falls in the period."""
-    return ds.memo("period:replies:runs", lambda: reply_runs(ds).filter(ds.in_period("run_start")))
+    # sorting the period's runs equals filtering the sorted runs (a filter keeps the order)
+    return ds.memo("period:replies:runs", lambda: _sorted(period_runs_unsorted(ds)))

@@ -322,7 +322,47 @@ def _rfm(ds: Dataset) -> pl.DataFrame:
 
 def _predicted_clv(ds: Dataset) -> pl.DataFrame | None:
     """``[lead_id, clv_12m]`` for every scope lead with an attended booking; ``None`` when unfittable."""
-    return ds.memo("clv_12m", lambda: _fit_clv(ds))
+    return ds.memo("clv_12m", lambda: _cached_clv(ds))
+
+
+def _cached_clv(ds: Dataset) -> pl.DataFrame | None:
+    """``_fit_clv``, kept beside the store version's prepared tables when it depends on the data
+    alone: default as_of (``ds.prepared_dir`` is set only then) and no filters. The key holds
+    as_of, the time zone and the fitting code, so any change refits; the file is the fitted
+    frame itself (Arrow IPC round-trips it exactly)."""
+    import hashlib
+    import inspect
+    import os
+    from pathlib import Path
+
+    base = ds.prepared_dir
+    if base is None or not ds.filters.empty:
+        return _fit_clv(ds)
+    from importlib.metadata import version
+
+    code = inspect.getsource(_fit_clv) + inspect.getsource(_rfm) + inspect.getsource(_value)
+    libs = f"{version('scipy')}|{version('numpy')}|{pl.__version__}|{_MIN_REPEAT_CUSTOMERS}|{_LBFGS_OPTIONS}"
+    key = hashlib.sha256(f"{ds.as_of.isoformat()}|{ds.tz}|{libs}|{code}".encode()).hexdigest()[:16]
+    path = Path(base) / f"derived-clv_12m-{key}.arrow"
+    unfittable = path.with_suffix(".none")
+    if unfittable.is_file():
+        return None
+    if path.is_file():
+        try:
+            return pl.read_ipc(path)
+        except (OSError, pl.exceptions.PolarsError):
+            pass  # unreadable: refit below
+    out = _fit_clv(ds)
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    try:
+        if out is None:
+            unfittable.write_text("none")
+        else:
+            out.write_ipc(tmp, compression="uncompressed")
+            os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # best effort: the cache never fails the metric
+    return out
 
 
 def _fit_clv(ds: Dataset) -> pl.DataFrame | None:

@@ -48,7 +48,8 @@ import polars as pl
 from analytics.business_hours import business_seconds
 from analytics.dataset import Dataset
 from analytics.metrics.base import Metric, distribution, distribution_by, pct
-from analytics.metrics.replies import _seconds, human_outbound, period_runs, reply_runs
+from analytics.metrics.keys import lookup
+from analytics.metrics.replies import _runs, _seconds, human_outbound, period_runs, period_runs_unsorted
 
 DOMAIN = "team"
 
@@ -87,30 +88,50 @@ def _closed(ds: Dataset) -> pl.DataFrame:
 
 
 def _human_msgs(ds: Dataset) -> pl.DataFrame:
-    return ds.memo("team:human_msgs", lambda: ds.messages.filter(human_outbound()))
+    """Outbound human messages of the scope: ``[conversation_id, id, created_at, sender_id]``."""
+    return ds.memo(
+        "team:human_msgs",
+        lambda: ds.messages.select(
+            "conversation_id", "id", "created_at", "sender_id", human_outbound().alias("_human")
+        )
+        .filter("_human")
+        .drop("_human"),
+    )
 
 
-def first_responses(ds: Dataset) -> pl.DataFrame:
-    """Handed-off conversations of the period with their first human response (may be null)."""
+def _first_response_times(ds: Dataset) -> pl.DataFrame:
+    """``first_responses`` without the business-hours column (cheaper; same rows and order)."""
 
     def build() -> pl.DataFrame:
         conv = _handed_off(ds).select(pl.col("id").alias("conversation_id"), "lead_id", "transferred_at")
+        human = _human_msgs(ds).select("conversation_id", "id", "created_at", "sender_id")
+        # transferred_at by id code (null: not a handed-off conversation of the period), equal to an inner join
+        transferred = lookup(
+            human.get_column("conversation_id"), conv.get_column("conversation_id"), conv.get_column("transferred_at")
+        )
         first = (
-            _human_msgs(ds)
-            .join(conv.select("conversation_id", "transferred_at"), on="conversation_id", how="inner")
+            human.with_columns(transferred)
             .filter(pl.col("created_at") >= pl.col("transferred_at"))
             .sort("created_at", "id")
-            .group_by("conversation_id", maintain_order=True)
-            .first()
+            .unique("conversation_id", keep="first", maintain_order=True)
             .select(
                 "conversation_id",
                 pl.col("created_at").alias("first_response_at"),
                 pl.col("sender_id").alias("secretary_id"),
             )
         )
-        out = conv.join(first, on="conversation_id", how="left").with_columns(
+        return conv.join(first, on="conversation_id", how="left", maintain_order="left").with_columns(
             _seconds(pl.col("transferred_at"), pl.col("first_response_at")).alias("first_response_seconds")
         )
+
+    return ds.memo("period:team:first_response_times", build)
+
+
+def first_responses(ds: Dataset) -> pl.DataFrame:
+    """Handed-off conversations of the period with their first human response (may be null)."""
+
+    def build() -> pl.DataFrame:
+        out = _first_response_times(ds)
         return out.with_columns(
             business_seconds(out["transferred_at"], out["first_response_at"], ds.settings).alias(
                 "first_response_business_seconds"
@@ -151,12 +172,21 @@ def _recontacted(ds: Dataset, convs: pl.DataFrame) -> pl.DataFrame:
     return convs.with_columns(pl.col("id").is_in(hits["id"].implode()).alias("recontacted"))
 
 
-def _resolution(ds: Dataset) -> pl.DataFrame:
+def _resolution_times(ds: Dataset) -> pl.DataFrame:
+    """``_resolution`` without the business-hours column (cheaper; same rows and order)."""
+
     def build() -> pl.DataFrame:
         closed = _closed(ds).select(
             pl.col("id").alias("conversation_id"), "lead_id", "started_at", "closed_at", "assigned_to"
         )
-        closed = closed.with_columns(_seconds(pl.col("started_at"), pl.col("closed_at")).alias("resolution_seconds"))
+        return closed.with_columns(_seconds(pl.col("started_at"), pl.col("closed_at")).alias("resolution_seconds"))
+
+    return ds.memo("period:team:resolution_times", build)
+
+
+def _resolution(ds: Dataset) -> pl.DataFrame:
+    def build() -> pl.DataFrame:
+        closed = _resolution_times(ds)
         return closed.with_columns(
             business_seconds(closed["started_at"], closed["closed_at"], ds.settings).alias(
                 "resolution_business_seconds"
@@ -168,7 +198,8 @@ def _resolution(ds: Dataset) -> pl.DataFrame:
 
 # -- first response --------------------------------------------------------------------
 def _first_response_dist(ds: Dataset, col: str) -> dict[str, Any]:
-    fr = first_responses(ds).filter(pl.col("first_response_at").is_not_null())
+    frame = first_responses(ds) if col == "first_response_business_seconds" else _first_response_times(ds)
+    fr = frame.filter(pl.col("first_response_at").is_not_null())
     out: dict[str, Any] = distribution(fr[col])
     out["by_secretary"] = _by_secretary(ds, fr, "secretary_id", col)
     return out
@@ -190,7 +221,9 @@ def first_response_rows(ds: Dataset) -> pl.DataFrame:
 
 # -- response (reply runs) ---------------------------------------------------------------
 def _response_dist(ds: Dataset, col: str) -> dict[str, Any]:
-    runs = _runs_business(ds).filter(pl.col("answered"))
+    # aggregates only: the unsorted runs give the same numbers without the id sort
+    frame = _runs_business(ds) if col == "response_business_seconds" else period_runs_unsorted(ds)
+    runs = frame.filter(pl.col("answered"))
     out: dict[str, Any] = distribution(runs[col])
     out["by_secretary"] = _by_secretary(ds, runs, "answer_sender_id", col)
     out["by_hour"] = distribution_by(runs, "hour", col)
@@ -223,12 +256,12 @@ def _runs_rows(ds: Dataset) -> pl.DataFrame:
 
 def unanswered_runs(ds: Dataset) -> int:
     """Reply runs of the period with no human answer before the close or as_of."""
-    return int(period_runs(ds).filter(~pl.col("answered")).height)
+    return int(period_runs_unsorted(ds).filter(~pl.col("answered")).height)
 
 
 def sla_compliance(ds: Dataset) -> float | None:
     """Answered runs within SLA / (answered runs + unanswered runs that waited longer than the SLA) × 100."""
-    runs = period_runs(ds)
+    runs = period_runs_unsorted(ds)
     sla = ds.settings.sla_seconds
     answered = runs.filter(pl.col("answered"))
     ok = answered.filter(pl.col("response_seconds") <= sla).height
@@ -241,7 +274,7 @@ def _fcr_frame(ds: Dataset) -> pl.DataFrame:
     def build() -> pl.DataFrame:
         convs = _closed(ds).filter(pl.col("transferred_at").is_not_null())
         stats = (
-            reply_runs(ds)
+            _runs(ds)
             .group_by("conversation_id")
             .agg(pl.len().alias("runs"), pl.col("answered").sum().alias("answered_runs"))
         )
@@ -287,9 +320,15 @@ def _abandon_frame(ds: Dataset) -> pl.DataFrame:
     def build() -> pl.DataFrame:
         conv = _handed_off(ds).select(pl.col("id").alias("conversation_id"), "lead_id", "transferred_at", "closed_at")
         as_of = pl.lit(ds.as_of).dt.convert_time_zone("UTC")
+        human = _human_msgs(ds).select("conversation_id", "created_at")
+        ids = human.get_column("conversation_id")
+        keys = conv.get_column("conversation_id")
         served = (
-            _human_msgs(ds)
-            .join(conv, on="conversation_id", how="inner")
+            # the conversation's handoff and close by id code (null: not handed off in the period),
+            # equal to an inner join
+            human.with_columns(
+                lookup(ids, keys, conv.get_column("transferred_at")), lookup(ids, keys, conv.get_column("closed_at"))
+            )
             .filter(
                 (pl.col("created_at") >= pl.col("transferred_at"))
                 & (pl.col("created_at") <= pl.coalesce(pl.col("closed_at"), as_of))
@@ -311,7 +350,8 @@ def handoff_abandonment_rate(ds: Dataset) -> float | None:
 
 
 def _resolution_dist(ds: Dataset, col: str) -> dict[str, Any]:
-    return distribution(_resolution(ds)[col])
+    frame = _resolution(ds) if col == "resolution_business_seconds" else _resolution_times(ds)
+    return distribution(frame[col])
 
 
 def resolution_seconds(ds: Dataset) -> dict[str, Any]:
@@ -325,10 +365,10 @@ def resolution_business_seconds(ds: Dataset) -> dict[str, Any]:
 
 
 # -- WhatsApp 24 h window --------------------------------------------------------------
-def _late_frame(ds: Dataset) -> pl.DataFrame:
+def _late_frame(ds: Dataset, ordered: bool = True) -> pl.DataFrame:
     limit = ds.settings.whatsapp_window_hours * 3600
     return (
-        period_runs(ds)
+        (period_runs(ds) if ordered else period_runs_unsorted(ds))
         .filter(pl.col("answered"))
         .with_columns((_seconds(pl.col("run_end"), pl.col("answered_at")) > limit).alias("late"))
     )
@@ -336,18 +376,19 @@ def _late_frame(ds: Dataset) -> pl.DataFrame:
 
 def window_24h_late_reply_rate(ds: Dataset) -> float | None:
     """Answered runs answered more than whatsapp_window_hours after their last inbound × 100."""
-    f = _late_frame(ds)
+    f = _late_frame(ds, ordered=False)
     return pct(f.filter(pl.col("late")).height, f.height)
 
 
-def _expired_frame(ds: Dataset) -> pl.DataFrame:
+def _expired_frame(ds: Dataset, ordered: bool = True) -> pl.DataFrame:
     cutoff = pl.lit(ds.as_of - timedelta(hours=ds.settings.whatsapp_window_hours)).dt.convert_time_zone("UTC")
-    return period_runs(ds).filter(~pl.col("answered") & (pl.col("run_end") < cutoff))
+    runs = period_runs(ds) if ordered else period_runs_unsorted(ds)
+    return runs.filter(~pl.col("answered") & (pl.col("run_end") < cutoff))
 
 
 def window_24h_expired(ds: Dataset) -> int:
     """Distinct leads with an unanswered run (period) whose last inbound is > window hours before as_of."""
-    return int(_expired_frame(ds)["lead_id"].n_unique())
+    return int(_expired_frame(ds, ordered=False)["lead_id"].n_unique())
 
 
 # -- load and productivity -------------------------------------------------------------

@@ -123,6 +123,20 @@ def open_store(
     raise SourceError(f"unknown source {redact(source)!r}: use 'demo', a .duckdb file or a postgresql:// URL")
 
 
+class PreparedTables(dict[str, pl.DataFrame]):
+    """The prepared frames (a plain dict for every caller) plus ``prepared_dir``: the cache
+    directory of this store version, where metrics may keep facts that depend on the data
+    alone (``Dataset.prepared_dir``); ``None`` when there is no cache."""
+
+    prepared_dir: Path | None = None
+
+
+def _with_dir(tables: dict[str, pl.DataFrame], cache: Path | None) -> PreparedTables:
+    out = PreparedTables(tables)
+    out.prepared_dir = cache if cache is not None and (cache / "complete").is_file() else None
+    return out
+
+
 def load_tables(store: Store, *, sensitive: bool = False) -> dict[str, pl.DataFrame]:
     """Every contract table as Polars frames, prepared for metrics (``dataset.normalize``:
     Categorical ids, UTC timestamps, messages with their ``lead_id``).
@@ -137,12 +151,12 @@ def load_tables(store: Store, *, sensitive: bool = False) -> dict[str, pl.DataFr
     cache = _prepared_dir(store)
     if (cache / "complete").is_file():
         try:
-            return {t: pl.read_ipc(cache / f"{t}.arrow") for t in schema.LOAD_ORDER}
+            return _with_dir({t: pl.read_ipc(cache / f"{t}.arrow") for t in schema.LOAD_ORDER}, cache)
         except (OSError, pl.exceptions.PolarsError):
             pass  # unreadable cache: rebuild below
     tables = normalize({t: store.read(t) for t in schema.LOAD_ORDER})
     _write_prepared(cache, tables)
-    return tables
+    return _with_dir(tables, cache)
 
 
 def _prepared_dir(store: Store) -> Path:
