@@ -135,6 +135,14 @@ def _rewind_status(leads: pl.DataFrame, history: pl.DataFrame, clipped: pl.DataF
     return out.with_columns(status.alias("status"), reason.alias("lost_reason")).drop("_status_at", "_rewind")
 
 
+def _keep(frame: pl.DataFrame, predicate: pl.Expr) -> pl.DataFrame:
+    """``frame.filter(predicate)``, without copying the frame when every row passes (the
+    common case with the default as_of: large tables are not duplicated per dataset)."""
+    if frame.select(predicate.fill_null(False).all()).item():
+        return frame
+    return frame.filter(predicate)
+
+
 def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
     """Drop what happened after ``as_of`` and undo later state changes."""
     t = dict(tables)
@@ -145,7 +153,7 @@ def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
         return [pl.when(late).then(None).otherwise(pl.col(c)).alias(c) for c in (col, *also)]
 
     t["leads"] = t["leads"].filter(pl.col("created_at") <= lit).with_columns(null_after("converted_at"))
-    t["lead_status_history"] = t["lead_status_history"].filter(pl.col("changed_at") <= lit)
+    t["lead_status_history"] = _keep(t["lead_status_history"], pl.col("changed_at") <= lit)
     t["leads"] = _rewind_status(t["leads"], tables["lead_status_history"], t["lead_status_history"], lit)
     t["conversations"] = (
         t["conversations"]
@@ -164,7 +172,7 @@ def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
         ("lead_touchpoints", "touched_at"),
         ("procedure_bookings", "booked_at"),
     ):
-        t[name] = t[name].filter(pl.col(col) <= lit)
+        t[name] = _keep(t[name], pl.col(col) <= lit)
     # An outcome known only after the appointment (attended, no-show) cannot be
     # known before it: such a booking is still "booked" at as_of. Cancellations can
     # happen any time before the appointment and are kept.

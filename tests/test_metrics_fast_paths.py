@@ -43,3 +43,21 @@ def test_clv_cache_beside_prepared_tables_equals_fit(tmp_path: Path) -> None:
     assert_frame_equal(again, plain)
     # an explicit as_of never uses the cache
     assert Dataset.build(tables, period, as_of=ds.as_of).prepared_dir is None
+
+
+def test_reply_runs_cache_equals_computed(tmp_path: Path) -> None:
+    from analytics.metrics import replies
+
+    path = tmp_path / "r.duckdb"
+    generate(str(path), size="tiny", seed=4, truth_path=tmp_path / "r.json")
+    with Store(path, read_only=True) as store:
+        tables = load_tables(store)
+    period = Period.parse("2025-01-01", "2027-01-01")
+    plain = replies._compute_runs(Dataset.build(tables, period))
+    assert plain.height > 0
+    first = replies.reply_runs(Dataset.build(tables, period))  # computes and writes
+    ds = Dataset.build(tables, period)
+    assert len(list(Path(ds.prepared_dir).glob("derived-reply_runs-*.arrow"))) == 1
+    again = replies.reply_runs(ds)  # reads
+    assert_frame_equal(first, again)
+    assert_frame_equal(first, replies._sorted(plain))

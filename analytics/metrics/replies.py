@@ -143,7 +143,13 @@ def _sorted(runs: pl.DataFrame) -> pl.DataFrame:
 
 def _runs(ds: Dataset) -> pl.DataFrame:
     """``reply_runs`` grouped by conversation but not in id order (for aggregates: no sort)."""
-    return ds.memo("replies:runs_unsorted", lambda: _compute_runs(ds))
+    def build() -> pl.DataFrame:
+        # period-independent: with the default as_of and no filters, computed once per sync
+        from analytics.metrics import derived_cache, keys, replies
+
+        return derived_cache.cached_frame(ds, "reply_runs", lambda: _compute_runs(ds), (replies, keys))
+
+    return ds.memo("replies:runs_unsorted", build)
 
 
 def period_runs_unsorted(ds: Dataset) -> pl.DataFrame:

@@ -340,7 +340,9 @@ def _cached_clv(ds: Dataset) -> pl.DataFrame | None:
         return _fit_clv(ds)
     from importlib.metadata import version
 
-    code = inspect.getsource(_fit_clv) + inspect.getsource(_rfm) + inspect.getsource(_value)
+    from analytics import dataset as dataset_module
+
+    code = "".join(inspect.getsource(c) for c in (_fit_clv, _rfm, _value, dataset_module))
     libs = f"{version('scipy')}|{version('numpy')}|{pl.__version__}|{_MIN_REPEAT_CUSTOMERS}|{_LBFGS_OPTIONS}"
     key = hashlib.sha256(f"{ds.as_of.isoformat()}|{ds.tz}|{libs}|{code}".encode()).hexdigest()[:16]
     path = Path(base) / f"derived-clv_12m-{key}.arrow"
