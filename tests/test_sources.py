@@ -188,6 +188,18 @@ def test_sync_cli_prints_one_line_per_table(
 
 
 @pytest.mark.postgres
+def test_sync_cli_default_store_is_the_one_the_app_reads(
+    empty_source: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # data/cache/ is relative to the working directory, as for the app
+    args = _cli(["sync", "--source", empty_source])
+    assert args.run(args) == 0
+    assert resolve.cache_path(empty_source).is_file()
+    with resolve.open_store(empty_source, refresh=False) as st:  # the app's path finds that store
+        assert st.path == str(resolve.cache_path(empty_source))
+
+
+@pytest.mark.postgres
 def test_open_store_serves_last_data_when_the_store_is_busy(empty_source: str, tmp_path: Path) -> None:
     with resolve.open_store(empty_source, cache_dir=tmp_path) as reader:  # a reader keeps the file open
         with psycopg.connect(empty_source) as con:

@@ -43,7 +43,6 @@ gets ``source`` (URL without password), ``last_sync_at``, ``last_full_sync_at`` 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -458,13 +457,14 @@ def _printer(stream: Any = sys.stderr, *, after: float = 2.0, every: float = 1.0
 
 
 def _run(args: argparse.Namespace) -> int:
-    from analytics.sources.resolve import source_url_from_env
+    from analytics.sources.resolve import cache_path, source_url_from_env
 
     url = args.source or source_url_from_env()
     if not url:
         raise SourceError("no source: pass --source postgresql://... or set CLINIC_DATABASE_URL")
-    Path(args.store).parent.mkdir(parents=True, exist_ok=True)
-    report = sync(url, args.store, full=args.full, progress=_printer())
+    store = Path(args.store) if args.store else cache_path(url)  # the store the app reads for this URL
+    store.parent.mkdir(parents=True, exist_ok=True)
+    report = sync(url, store, full=args.full, progress=_printer())
     for line in report.lines():
         print(line)
     return 0
@@ -478,6 +478,10 @@ def register(subparsers: Any) -> None:
         description="Incremental by default (run hourly); --full reconciles deletions (run daily).",
     )
     p.add_argument("--source", default=None, help="postgresql://user@host:port/db (default: $CLINIC_DATABASE_URL)")
-    p.add_argument("--store", default=os.path.join("data", "store.duckdb"), help="DuckDB store file")
+    p.add_argument(
+        "--store",
+        default=None,
+        help="DuckDB store file (default: the app's store for this URL, data/cache/<hash>.duckdb)",
+    )
     p.add_argument("--full", action="store_true", help="re-read everything and remove rows deleted at the source")
     p.set_defaults(run=_run)
