@@ -358,3 +358,28 @@ def test_kpi_deltas_round_like_their_values_and_zero_is_neutral() -> None:
     assert is_zero("0,0") and is_zero("R$ 0,00") and not is_zero("+0,1")
     assert fmt_delta(2.2, "percent") == "+2,2 p.p."
     assert fmt_delta(None, "brl") is None
+
+
+@pytest.mark.parametrize("kind", ["messy", "empty"])
+def test_every_page_survives_messy_and_empty_data(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """New vocabulary, nulls, duplicates, out-of-order rows, deleted leads; or no rows at all:
+    every page renders for the admin without an exception and without a failure message."""
+    from analytics.generator import generate
+    from analytics.sources.store import Store
+
+    path = tmp_path / f"{kind}.duckdb"
+    if kind == "messy":
+        generate(str(path), size="tiny", messy=True, seed=11, truth_path=tmp_path / "t.json")
+    else:
+        Store(path).close()  # the contract's tables, all empty
+    monkeypatch.setenv("CLINIC_SOURCE", str(path))
+    monkeypatch.delenv("CLINIC_AUTH_FILE", raising=False)
+    for page in PAGES:
+        at = run(page, "admin")
+        assert not at.exception, (page, [e.value for e in at.exception])
+        failures = [e.value for e in at.error if "errado" in e.value.lower() or "erro" in e.value.lower()]
+        assert not failures, (page, failures)
+        if kind == "messy":
+            assert at.metric, f"{page} shows no KPI on messy data"
+        elif page != "inicio":
+            assert any("Não há dados" in e.value for e in at.info), f"{page}: no friendly empty state"
