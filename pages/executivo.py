@@ -9,11 +9,7 @@ from ui import charts, context, downloads, widgets
 ctx = context.open_page("executivo")
 st.title("📈 Painel Executivo")
 st.caption(f"{ctx.state.label} · variação vs. período anterior")
-view = context.view(ctx)
-if view.empty:
-    widgets.no_data(ctx.state.label)
-    st.stop()
-widgets.kpi_row(view.kpis)
+view = context.kpis_or_stop(ctx)
 figs = {}
 trend, funnel, roi = view.tables["trend"], view.tables["funnel"], view.tables["roi"]
 left, right = st.columns(2)

@@ -9,11 +9,7 @@ from ui import charts, context, downloads, widgets
 ctx = context.open_page("marketing")
 st.title("📣 Marketing")
 st.caption(f"{ctx.state.label} · variação vs. período anterior")
-view = context.view(ctx)
-if view.empty:
-    widgets.no_data(ctx.state.label)
-    st.stop()
-widgets.kpi_row(view.kpis)
+view = context.kpis_or_stop(ctx)
 t = view.tables
 figs = {}
 left, right = st.columns(2)

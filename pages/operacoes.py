@@ -11,11 +11,7 @@ ctx = context.open_page("operacoes")
 st.title("🎧 Operações")
 st.caption(f"{ctx.state.label} · SLA {fmt_duration(ctx.settings.sla_seconds)} · variação vs. período anterior")
 live.queue(ctx)
-view = context.view(ctx)
-if view.empty:
-    widgets.no_data(ctx.state.label)
-    st.stop()
-widgets.kpi_row(view.kpis)
+view = context.kpis_or_stop(ctx)
 t = view.tables
 figs = {}
 st.subheader("Tempo de resposta por secretária")

@@ -148,3 +148,15 @@ def secretary_options(ctx: PageContext) -> dict[str, str]:
 def team_scope(ctx: PageContext) -> Filters:
     """Page filters without the secretary restriction (for team-level comparisons: aggregates only)."""
     return replace(ctx.state.filters, secretaries=())
+
+
+def kpis_or_stop(ctx: PageContext) -> View:
+    """The page's view with its KPI row drawn; a friendly "no data" message and stop when empty."""
+    from ui import widgets
+
+    page_view = view(ctx)
+    if page_view.empty:
+        widgets.no_data(ctx.state.label)
+        st.stop()
+    widgets.kpi_row(page_view.kpis)
+    return page_view
