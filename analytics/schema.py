@@ -213,7 +213,11 @@ def postgres_ddl(*, foreign_keys: bool = True) -> str:
         "CREATE INDEX IF NOT EXISTS lead_status_history_lead ON lead_status_history (lead_id, changed_at);\n"
         "CREATE INDEX IF NOT EXISTS conversations_lead ON conversations (lead_id);\n"
         "CREATE INDEX IF NOT EXISTS conversations_started_at ON conversations (started_at);\n"
-        "CREATE INDEX IF NOT EXISTS leads_created_at ON leads (created_at);"
+        "CREATE INDEX IF NOT EXISTS leads_created_at ON leads (created_at);\n"
+        # incremental sync reads these by timestamp watermark
+        "CREATE INDEX IF NOT EXISTS lead_status_history_changed_at ON lead_status_history (changed_at);\n"
+        "CREATE INDEX IF NOT EXISTS lead_touchpoints_touched_at ON lead_touchpoints (touched_at);\n"
+        "CREATE INDEX IF NOT EXISTS procedure_bookings_booked_at ON procedure_bookings (booked_at);"
     )
     return "\n\n".join(out) + "\n"
 

@@ -117,3 +117,6 @@ CREATE INDEX IF NOT EXISTS lead_status_history_lead ON lead_status_history (lead
 CREATE INDEX IF NOT EXISTS conversations_lead ON conversations (lead_id);
 CREATE INDEX IF NOT EXISTS conversations_started_at ON conversations (started_at);
 CREATE INDEX IF NOT EXISTS leads_created_at ON leads (created_at);
+CREATE INDEX IF NOT EXISTS lead_status_history_changed_at ON lead_status_history (changed_at);
+CREATE INDEX IF NOT EXISTS lead_touchpoints_touched_at ON lead_touchpoints (touched_at);
+CREATE INDEX IF NOT EXISTS procedure_bookings_booked_at ON procedure_bookings (booked_at);
