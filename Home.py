@@ -7,7 +7,6 @@ so a link opened without the role says so. Every page also checks access itself.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
@@ -79,10 +78,17 @@ def sidebar_account(authenticator: Any) -> None:
         return
     sb = st.sidebar
     sb.markdown(f"**{auth.display_name()}** · {ROLE_LABELS.get(viewer.role, viewer.role)}")
-    with contextlib.suppress(Exception):  # a logout widget failure must not hide the page
-        authenticator.logout("Sair", location="sidebar", key="logout")
+    # the key must not be "logout": streamlit-authenticator writes st.session_state["logout"] itself
+    try:
+        authenticator.logout("Sair", location="sidebar", key="sair")
+    except Exception as exc:  # a logout widget failure must not hide the page
+        _log.error("logout failed: %s", type(exc).__name__)
     if st.session_state.get("authentication_status") is not True:
-        st.rerun()
+        # Logged out in this run: let the run finish so the cookie deletion reaches the browser
+        # (an immediate st.rerun would drop it and the next reload would log the user back in).
+        st.success("Sessão encerrada.")
+        st.button("Entrar novamente")  # any rerun shows the login form
+        st.stop()
     if viewer.role == "admin" and sb.button("🔄 Atualizar dados", help="Sincroniza a fonte e limpa os caches"):
         bar = sb.progress(0.0, "Iniciando…")
         st.session_state["sync_running"] = True

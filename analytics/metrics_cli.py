@@ -1,7 +1,8 @@
 """``python -m analytics metrics``: every catalog metric for a source and a period.
 
 Output shapes follow shared/spec/metrics.md "Machine-readable output":
-- ``json``: one object, a key per catalog id (plus ``_meta``: period, as_of, source).
+- ``json``: one object, a key per catalog id (with ``--meta`` also ``_meta``: period,
+  as_of, time zone).
 - ``csv``: long format ``metric,path,value`` — one line per number (``path`` is
   empty for scalars, ``median`` for a distribution field, ``funnel[2].leads`` for
   breakdowns), so any tool can read it without nesting.
@@ -32,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--end", required=True, help="end local date, exclusive (YYYY-MM-DD)")
     p.add_argument("--as-of", dest="as_of", help="ISO timestamp the data describes (default: latest event)")
     p.add_argument("--format", choices=("json", "csv", "table"), default="json")
+    p.add_argument("--meta", action="store_true", help="add a _meta key (period, as_of, time zone) to the JSON")
     p.add_argument("--metric", action="append", dest="metrics", help="only this metric id (repeatable)")
     p.add_argument("--channel", action="append", default=[], help="filter: lead channel (repeatable)")
     p.add_argument("--procedure", action="append", default=[], help="filter: procedure_interest (repeatable)")
@@ -110,6 +112,9 @@ def compute_metrics(
 def run(args: argparse.Namespace) -> int:
     filters = Filters(tuple(args.channel), tuple(args.procedure), tuple(args.secretary), tuple(args.playbook))
     result = compute_metrics(args.source, args.start, args.end, args.as_of, args.metrics, filters)
+    meta = result.pop("_meta")
+    if args.meta:
+        result["_meta"] = meta
     if args.format == "json":
         json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

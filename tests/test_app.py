@@ -383,3 +383,15 @@ def test_every_page_survives_messy_and_empty_data(kind: str, tmp_path: Path, mon
             assert at.metric, f"{page} shows no KPI on messy data"
         elif page != "inicio":
             assert any("Não há dados" in e.value for e in at.info), f"{page}: no friendly empty state"
+
+
+def test_placeholder_or_short_cookie_key_is_never_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import auth
+
+    monkeypatch.setenv("CLINIC_COOKIE_KEY", "change-me-to-a-long-random-string")
+    assert auth.cookie_key() != "change-me-to-a-long-random-string"
+    monkeypatch.setenv("CLINIC_COOKIE_KEY", "short")
+    assert auth.cookie_key() != "short"
+    good = "k" * 40
+    monkeypatch.setenv("CLINIC_COOKIE_KEY", good)
+    assert auth.cookie_key() == good

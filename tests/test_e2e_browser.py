@@ -227,6 +227,15 @@ def test_role_journey(username: str, server: StreamlitServer, browser: Any, stor
             assert page.locator('[data-testid="stDataFrame"]').count() == 0, f"{username}: table on {forbidden}"
             assert page.get_by_label("Senha").count() == 0, f"{username}: logged out by opening a link"
             screenshot_full(page, SHOTS / f"{username}-forbidden-{forbidden}.png")
+
+        # logging out deletes the cookie: a reload shows the login form again
+        page.goto(server.url + "/", wait_until="domcontentloaded")
+        wait_rendered(page, None, timeout=60)
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Sair").click()
+        page.wait_for_function("() => !document.cookie.includes('_auth=')", timeout=30_000)
+        page.reload(wait_until="domcontentloaded")
+        page.get_by_label("Senha").wait_for(timeout=60_000)
+        assert page.locator('[data-testid="stMetric"]').count() == 0, f"{username}: data after logout"
     finally:
         ctx.close()
 

@@ -20,6 +20,7 @@ around the login in production. The role always comes from ``auth.yaml``, never 
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ import yaml
 from analytics.errors import AnalyticsError
 from analytics.privacy import ROLES, Viewer
 from analytics.settings import ROOT
+
+_log = logging.getLogger("clinic.ui")
 
 
 class AuthConfigError(AnalyticsError):
@@ -89,12 +92,25 @@ def _process_key() -> str:
     return secrets.token_urlsafe(32)
 
 
+PLACEHOLDER_KEYS = {"change-me-to-a-long-random-string"}
+
+
 def cookie_key() -> str:
+    """The secret that signs login cookies: ``[auth] cookie_key`` or ``CLINIC_COOKIE_KEY``.
+
+    A key anyone can know (the example's placeholder, or shorter than 32 characters) would
+    let them forge a login cookie, so it is ignored (with a log line) and a random key per
+    server process is used instead (logins then do not survive a restart).
+    """
     try:
         key = st.secrets.get("auth", {}).get("cookie_key")
     except Exception:  # no secrets file
         key = None
-    return key or os.environ.get("CLINIC_COOKIE_KEY") or _process_key()
+    key = key or os.environ.get("CLINIC_COOKIE_KEY")
+    if key and (key in PLACEHOLDER_KEYS or len(key) < 32):
+        _log.warning("cookie key ignored: placeholder or shorter than 32 characters")
+        key = None
+    return key or _process_key()
 
 
 def authenticator(cfg: AuthConfig) -> Any:

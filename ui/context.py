@@ -82,8 +82,9 @@ def open_page(page: str) -> PageContext:
     try:
         ver = data.version(src)
         tables = data.tables(src, ver)
-    except AnalyticsError as exc:
-        st.error(f"Não foi possível acessar a base de dados. {exc}", icon="🛑")
+    except AnalyticsError as exc:  # the technical detail (paths, hosts) only for admins
+        detail = f" Detalhe técnico: {exc}" if viewer.role == "admin" else " Avise o administrador."
+        st.error(f"Não foi possível acessar a base de dados.{detail}", icon="🛑")
         st.stop()
     except Exception:  # unreachable database, corrupt file: never a traceback
         st.error("Não foi possível acessar a base de dados. Verifique a conexão e tente novamente.", icon="🛑")
@@ -127,7 +128,8 @@ def view(ctx: PageContext, *extra: Any, filters: Filters | None = None) -> View:
         return _view(ctx.page, ctx.src, ctx.ver, ctx.period, ctx.state.previous, f, v.role, v.user_id,
                      v.username, tuple(extra))
     except AnalyticsError as exc:
-        st.error(f"Não foi possível calcular os indicadores: {exc}")
+        detail = f" Detalhe técnico: {exc}" if v.role == "admin" else " Avise o administrador."
+        st.error(f"Não foi possível calcular os indicadores.{detail}")
         st.stop()
     except Exception as exc:  # never a traceback to the user; the log names only the error type
         _log.error("view %s failed: %s", ctx.page, type(exc).__name__)

@@ -123,9 +123,11 @@ def settings() -> Settings:
 
 
 def clear() -> None:
-    """Drop every cached table and result (after a sync)."""
+    """Drop cached tables and results (after a sync). Only the data caches: clearing every
+    ``st.cache_resource`` would also drop the per-process cookie key and log everyone out."""
     st.cache_data.clear()
-    st.cache_resource.clear()
+    for cached in (tables, contacts, settings):
+        cached.clear()
 
 
 def sync_source(src: str, progress: Any) -> str:
