@@ -127,28 +127,23 @@ def _first_response_times(ds: Dataset) -> pl.DataFrame:
     return ds.memo("period:team:first_response_times", build)
 
 
+def _with_business(ds: Dataset, key: str, base: pl.DataFrame, start: str, end: str, out: str) -> pl.DataFrame:
+    """``base`` plus ``out`` = opening-hours seconds between ``start`` and ``end`` (memoized per period)."""
+    return ds.memo(
+        f"period:team:{key}",
+        lambda: base.with_columns(business_seconds(base[start], base[end], ds.settings).alias(out)),
+    )
+
+
 def first_responses(ds: Dataset) -> pl.DataFrame:
     """Handed-off conversations of the period with their first human response (may be null)."""
-
-    def build() -> pl.DataFrame:
-        out = _first_response_times(ds)
-        return out.with_columns(
-            business_seconds(out["transferred_at"], out["first_response_at"], ds.settings).alias(
-                "first_response_business_seconds"
-            )
-        )
-
-    return ds.memo("period:team:first_responses", build)
+    return _with_business(ds, "first_responses", _first_response_times(ds), "transferred_at", "first_response_at",
+                          "first_response_business_seconds")
 
 
 def _runs_business(ds: Dataset) -> pl.DataFrame:
-    def build() -> pl.DataFrame:
-        runs = period_runs(ds)
-        return runs.with_columns(
-            business_seconds(runs["run_start"], runs["answered_at"], ds.settings).alias("response_business_seconds")
-        )
-
-    return ds.memo("period:team:runs_business", build)
+    return _with_business(ds, "runs_business", period_runs(ds), "run_start", "answered_at",
+                          "response_business_seconds")
 
 
 def _recontacted(ds: Dataset, convs: pl.DataFrame) -> pl.DataFrame:
@@ -185,15 +180,8 @@ def _resolution_times(ds: Dataset) -> pl.DataFrame:
 
 
 def _resolution(ds: Dataset) -> pl.DataFrame:
-    def build() -> pl.DataFrame:
-        closed = _resolution_times(ds)
-        return closed.with_columns(
-            business_seconds(closed["started_at"], closed["closed_at"], ds.settings).alias(
-                "resolution_business_seconds"
-            )
-        )
-
-    return ds.memo("period:team:resolution", build)
+    return _with_business(ds, "resolution", _resolution_times(ds), "started_at", "closed_at",
+                          "resolution_business_seconds")
 
 
 # -- first response --------------------------------------------------------------------
