@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -197,8 +198,14 @@ def test_role_journey(username: str, server: StreamlitServer, browser: Any, stor
                 assert kpi in text, f"{where}: KPI {kpi!r} missing"
             before = _period_caption(page)
             wait_rerun(page, lambda: _choose_period(page, "Últimos 90 dias"), heading, timeout=60)
+            # the rerun that applies the new period may come after the first one observed: poll
+            deadline = time.monotonic() + 30
             after = _period_caption(page)
+            while (not after or after == before) and time.monotonic() < deadline:
+                page.wait_for_timeout(200)
+                after = _period_caption(page)
             assert after and after != before, f"{where}: period caption unchanged ({before!r})"
+            wait_rendered(page, heading, timeout=60)
             _no_error(page, where + " (90 dias)")
             screenshot_full(page, SHOTS / f"{username}-{pid}.png")
 
