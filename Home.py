@@ -44,14 +44,13 @@ def _authenticator() -> Any | None:
 def login_page() -> None:
     """The only page before login (every URL shows it, so a deep link survives the login).
 
-    A login by the saved cookie reruns at once (nothing to write). A login through the form does NOT call
-    st.rerun in the same run: the run must finish so the cookie component reaches the browser (otherwise a
-    reload logs the user out); the component reports back when the cookie is written, and that rerun builds
-    the role's menu (the button is a fallback)."""
+    A login through the form does NOT call st.rerun in the same run: the run must finish so the cookie
+    component reaches the browser (otherwise a reload logs the user out); the component reports back when
+    the cookie is written, and that rerun builds the role's menu (the button is a fallback). A saved login
+    cookie never reaches this page: ``main`` checks it server-side first."""
     authenticator = _authenticator()
     if authenticator is None:
         return
-    had_cookie = auth.cookie_present()
     _, mid, _ = st.columns([1, 1.2, 1])
     with mid:
         st.title("🦷 Clinic Analytics")
@@ -62,8 +61,6 @@ def login_page() -> None:
             return
         status = st.session_state.get("authentication_status")
         if status is True:
-            if had_cookie:
-                st.rerun()  # cookie login: nothing to write, build the role's navigation now
             st.success("Login efetuado. Abrindo seus painéis…")
             st.button("Continuar", key="after_login")
         elif status is False:
@@ -72,20 +69,28 @@ def login_page() -> None:
             st.caption("Entre com seu usuário e senha.")
 
 
-def sidebar_account(authenticator: Any) -> None:
+def sidebar_account() -> None:
+    """Who is logged in, the logout button, and (admin) the sync button.
+
+    The authenticator (and its cookie component) is built only when "Sair" is clicked: mounted on every
+    run, the component would load in the browser and rerun the page after each full page load."""
     viewer = auth.current_viewer()
     if viewer is None:
         return
     sb = st.sidebar
     sb.markdown(f"**{auth.display_name()}** · {ROLE_LABELS.get(viewer.role, viewer.role)}")
     # the key must not be "logout": streamlit-authenticator writes st.session_state["logout"] itself
-    try:
-        authenticator.logout("Sair", location="sidebar", key="sair")
-    except Exception as exc:  # a logout widget failure must not hide the page
-        _log.error("logout failed: %s", type(exc).__name__)
-    if st.session_state.get("authentication_status") is not True:
-        # Logged out in this run: let the run finish so the cookie deletion reaches the browser
-        # (an immediate st.rerun would drop it and the next reload would log the user back in).
+    if sb.button("Sair", key="sair"):
+        authenticator = _authenticator()
+        try:
+            if authenticator is not None:
+                authenticator.logout(location="unrendered")  # clears the session and deletes the cookie
+        except Exception as exc:  # a logout failure must still end the session here
+            _log.error("logout failed: %s", type(exc).__name__)
+        st.session_state["authentication_status"] = None
+        st.session_state["logout"] = True
+        # Let the run finish so the cookie deletion reaches the browser (an immediate st.rerun would
+        # drop it and the next reload would log the user back in).
         st.success("Sessão encerrada.")
         st.button("Entrar novamente")  # any rerun shows the login form
         st.stop()
@@ -125,18 +130,21 @@ def main() -> None:
     if viewer is None:
         if st.session_state.get("authentication_status") is True:  # logged in but no longer in auth.yaml
             st.session_state["authentication_status"] = None
+        try:
+            cfg = auth.load_config()
+        except auth.AuthConfigError:
+            cfg = None  # the login page says what is wrong
+        if cfg is not None and auth.cookie_login(cfg):
+            viewer = auth.current_viewer()
+    if viewer is None:
         pages = [st.Page(login_page, title="Entrar", icon="🔑", url_path="entrar", default=True)]
         st.navigation(pages + [_login_at(pid) for pid in PAGES], position="hidden").run()
         st.stop()
-    authenticator = _authenticator()
-    if authenticator is None:
-        st.stop()
-    st.session_state["_authenticator"] = authenticator
     pages = [st.Page("ui/landing.py", title="Início", icon="🏠", default=True, url_path="inicio")]
     pages += [st.Page(f, title=t, icon=i, url_path=pid) if may_open(viewer.role, pid) else _refusal(pid)
               for pid, (f, t, i) in PAGES.items()]
     nav = st.navigation(pages)
-    sidebar_account(authenticator)
+    sidebar_account()
     try:
         nav.run()
     except Exception as exc:  # st.stop / st.rerun are BaseException and pass through

@@ -176,11 +176,14 @@ def _home(monkeypatch: pytest.MonkeyPatch, store: Path, auth_text: str | None = 
     return at
 
 
-def _login(at: AppTest, user: str, password: str) -> AppTest:
+def _login(at: AppTest, user: str, password: str, settle: bool = True) -> AppTest:
+    """Submit the login form; with ``settle``, also the rerun the browser's cookie component triggers
+    once it has written the login cookie (AppTest has no browser to do it)."""
     at.text_input[0].input(user)
     at.text_input[1].input(password)
     at.button[0].click()
-    return at.run()
+    at.run()
+    return at.run() if settle and at.session_state["authentication_status"] is True else at
 
 
 def test_home_login_wrong_password(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -194,10 +197,38 @@ def test_home_login_wrong_password(env: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_home_login_then_landing(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _login(_home(monkeypatch, env), "gerente", "Gerente@2026")
+    at = _login(_home(monkeypatch, env), "gerente", "Gerente@2026", settle=False)
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["authentication_status"] is True
+    # the form's run ends so the cookie component reaches the browser; no data yet
+    assert any("Login efetuado" in s.value for s in at.success) and not at.metric
+    at.run()  # the rerun the cookie component triggers once the cookie is written
+    assert not at.exception, [e.value for e in at.exception]
     assert at.metric  # the landing's headline KPIs
+    assert any(b.label == "Sair" for b in at.button)
+
+
+def _token(claims: dict[str, object], key: str) -> str:
+    import jwt
+
+    return jwt.encode(claims, key, algorithm="HS256")
+
+
+def test_login_cookie_token_is_checked_like_the_library() -> None:
+    """The server-side cookie login accepts exactly the tokens streamlit-authenticator 0.4.2 writes
+    (``CookieModel._token_encode``: JWT HS256 of ``username`` and ``exp_date``) while they are valid."""
+    from ui import auth
+
+    cfg = auth.parse_config((ROOT / "auth.yaml").read_text(encoding="utf-8"))
+    key, now = "k" * 40, 1_800_000_000.0
+    assert auth.token_user(_token({"username": "gerente", "exp_date": now + 60}, key), key, cfg, now) == "gerente"
+    assert auth.token_user(_token({"username": "gerente", "exp_date": now - 1}, key), key, cfg, now) is None
+    assert auth.token_user(_token({"username": "gerente", "exp_date": now + 60}, "x" * 40), key, cfg, now) is None
+    assert auth.token_user(_token({"username": "intruso", "exp_date": now + 60}, key), key, cfg, now) is None
+    assert auth.token_user(_token({"username": "gerente"}, key), key, cfg, now) is None
+    assert auth.token_user(_token({"username": "gerente", "exp_date": "tomorrow"}, key), key, cfg, now) is None
+    for garbage in ("", "abc.def.ghi", None, 42):
+        assert auth.token_user(garbage, key, cfg, now) is None
 
 
 BAD_AUTH = [

@@ -23,6 +23,7 @@ import copy
 import logging
 import os
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,13 +144,48 @@ def current_viewer() -> Viewer | None:
     return Viewer(username=username, role=user["role"], user_id=user.get("user_id"))
 
 
-def cookie_present() -> bool:
-    """Whether the browser sent the login cookie (a login from it writes nothing, so it may rerun at once)."""
+def token_user(token: object, key: str, cfg: AuthConfig, now: float) -> str | None:
+    """The user a login cookie names, or ``None`` when it is not a valid, unexpired token for a user of
+    ``cfg`` signed with ``key`` (streamlit-authenticator's format: JWT HS256, claims ``username`` and
+    ``exp_date`` in Unix seconds)."""
+    if not isinstance(token, str) or not token:
+        return None
+    import jwt
+
     try:
-        name = load_config().cookie_name
-        return name in st.context.cookies
-    except Exception:
+        claims = jwt.decode(token, key, algorithms=["HS256"])
+    except jwt.PyJWTError:
+        return None  # another key (server restarted without a fixed key) or a forged cookie
+    username = claims.get("username")
+    if not isinstance(username, str) or username not in cfg.users:
+        return None
+    exp = claims.get("exp_date")
+    if not isinstance(exp, (int, float)) or exp <= now:
+        return None
+    return username
+
+
+def cookie_login(cfg: AuthConfig) -> bool:
+    """Log in from the browser's login cookie, server-side, in this very run; whether it did.
+
+    The cookie is streamlit-authenticator's own token (JWT, HS256 with the cookie key, claims
+    ``username`` and ``exp_date`` in Unix seconds), read from the request headers
+    (``st.context.cookies``). The library would do the same check but only after its 0.7 s
+    anti-brute-force pause and a cookie component that mounts in the browser and reruns the
+    page once it has loaded; a cookie login needs neither (no password is tried). Skipped
+    after a logout in this session (the browser may not have dropped the cookie yet).
+    """
+    if st.session_state.get("logout"):
         return False
+    username = token_user(st.context.cookies.get(cfg.cookie_name), cookie_key(), cfg, time.time())
+    if username is None:
+        return False
+    user = cfg.users[username]
+    st.session_state.update({
+        "authentication_status": True, "username": username, "name": user.get("name", username),
+        "email": user.get("email"), "roles": [user["role"]], "logout": None,
+    })
+    return True
 
 
 def display_name() -> str:
