@@ -8,13 +8,16 @@ so a link opened without the role says so. Every page also checks access itself.
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import time
 from typing import Any
 
 import streamlit as st
 
 from analytics.dashboards.common import ROLE_LABELS
 from analytics.privacy import may_open
-from ui import auth, data
+from ui import auth, context, data
 
 st.set_page_config(page_title="Clinic Analytics", page_icon="🦷", layout="wide")
 _log = logging.getLogger("clinic.ui")
@@ -104,7 +107,7 @@ def sidebar_account() -> None:
             sb.error(f"Falha na sincronização: {str(exc).splitlines()[0][:200]}")
         finally:
             st.session_state["sync_running"] = False
-            data.clear()
+            context.clear_caches()
 
 
 def _refusal(pid: str) -> st.Page:
@@ -144,6 +147,7 @@ def main() -> None:
     pages += [st.Page(f, title=t, icon=i, url_path=pid) if may_open(viewer.role, pid) else _refusal(pid)
               for pid, (f, t, i) in PAGES.items()]
     nav = st.navigation(pages)
+    st.session_state["_timing_page"] = nav.url_path or "inicio"
     sidebar_account()
     try:
         nav.run()
@@ -152,4 +156,18 @@ def main() -> None:
         st.error(CRASH, icon="⚠️")
 
 
-main()
+def _timed_main() -> None:
+    """``main()``; with ``CLINIC_TIMING=1`` the server log gets one line per script run: the page and its
+    duration in ms (no personal data), what ``bench/pages.py`` reports as the server's share."""
+    if not os.environ.get("CLINIC_TIMING"):
+        main()
+        return
+    t0 = time.perf_counter()
+    try:
+        main()
+    finally:
+        page = st.session_state.get("_timing_page", "?")
+        print(f"CLINIC_TIMING {page} {(time.perf_counter() - t0) * 1000:.0f} ms", file=sys.stderr, flush=True)
+
+
+_timed_main()

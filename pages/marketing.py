@@ -11,34 +11,48 @@ st.title("📣 Marketing")
 st.caption(f"{ctx.state.label} · variação vs. período anterior")
 view = context.kpis_or_stop(ctx)
 t = view.tables
-figs = {}
+figs: dict[str, object] = {}
+key = context.view_key(ctx)
 left, right = st.columns(2)
 with left:
     if t["roi"].frame.height:
-        figs["ROI por canal"] = charts.bars(t["roi"].frame, "Canal", ("ROI",), "ROI por canal (%)", "percent")
-        st.plotly_chart(figs["ROI por canal"], width="stretch")
-        widgets.show_table(t["roi"])
+        charts.show(
+            figs,
+            key,
+            "ROI por canal",
+            lambda: charts.bars(t["roi"].frame, "Canal", ("ROI",), "ROI por canal (%)", "percent"),
+        )
+        widgets.show_table(t["roi"], key)
 with right:
     if t["cpa"].frame.height:
-        figs["CPA por canal"] = charts.bars(t["cpa"].frame, "Canal", ("CPA",), "Custo por aquisição (CPA)", "brl")
-        st.plotly_chart(figs["CPA por canal"], width="stretch")
-        widgets.show_table(t["cpa"])
+        charts.show(
+            figs,
+            key,
+            "CPA por canal",
+            lambda: charts.bars(t["cpa"].frame, "Canal", ("CPA",), "Custo por aquisição (CPA)", "brl"),
+        )
+        widgets.show_table(t["cpa"], key)
 left, right = st.columns(2)
 with left:
     if t["procedures"].frame.height:
-        figs["Procedimentos"] = charts.bars(t["procedures"].frame, "Procedimento", ("Leads",),
-                                            "Procedimentos mais procurados", horizontal=True)
-        st.plotly_chart(figs["Procedimentos"], width="stretch")
-        widgets.show_table(t["procedures"])
+        charts.show(
+            figs,
+            key,
+            "Procedimentos",
+            lambda: charts.bars(
+                t["procedures"].frame, "Procedimento", ("Leads",), "Procedimentos mais procurados", horizontal=True
+            ),
+        )
+        widgets.show_table(t["procedures"], key)
 with right:
     if t["funnel"].frame.height:
-        figs["Funil"] = charts.funnel(t["funnel"].frame)
-        st.plotly_chart(figs["Funil"], width="stretch")
+        charts.show(figs, key, "Funil", lambda: charts.funnel(t["funnel"].frame))
     if t["trend"].frame.height:
-        figs["Tendência"] = charts.trends(t["trend"].frame, "Mês", t["trend"].chart_y, t["trend"].units)
-        st.plotly_chart(figs["Tendência"], width="stretch")
+        charts.show(
+            figs, key, "Tendência", lambda: charts.trends(t["trend"].frame, "Mês", t["trend"].chart_y, t["trend"].units)
+        )
 st.subheader("Campanhas")
-widgets.show_table(t["campaigns"])
+widgets.show_table(t["campaigns"], key)
 for title, rows in view.drill.items():
-    widgets.drill(title, rows)
+    widgets.drill(title, rows, key=key)
 downloads.buttons(ctx, "Painel de Marketing", view, figs)

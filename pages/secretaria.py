@@ -22,19 +22,29 @@ if view.empty:
     widgets.no_data(ctx.state.label)
     st.stop()
 widgets.kpi_row(view.kpis, delta_label="eu − equipe")
+key = context.view_key(ctx, sid)
 t = view.tables
 left, right = st.columns([5, 6])
 with left:
     st.subheader("Eu × equipe")
-    widgets.show_table(t["compare"])
+    widgets.show_table(t["compare"], key)
 with right:
     st.subheader("Meus leads prioritários")
     masked = "" if ctx.viewer.unmasked else " Dados mascarados."
     st.caption(f"Leads em aberto ordenados por maturidade × recência da última mensagem.{masked}")
-    widgets.show_table(t["leads"], height=360)
-figs = {}
+    widgets.show_table(t["leads"], key, height=360)
+figs: dict[str, object] = {}
 if t["feedback"].frame.height:
-    figs["Minhas avaliações"] = charts.trends(t["feedback"].frame, "Mês", t["feedback"].chart_y, t["feedback"].units,
-                                              "Minhas avaliações por mês (CSAT 1–5, NPS −100 a 100)")
-    st.plotly_chart(figs["Minhas avaliações"], width="stretch")
+    charts.show(
+        figs,
+        key,
+        "Minhas avaliações",
+        lambda: charts.trends(
+            t["feedback"].frame,
+            "Mês",
+            t["feedback"].chart_y,
+            t["feedback"].units,
+            "Minhas avaliações por mês (CSAT 1–5, NPS −100 a 100)",
+        ),
+    )
 downloads.buttons(ctx, "Painel da Secretária", view, figs)

@@ -144,6 +144,18 @@ def test_response_runs_carry_secretary_names() -> None:
     assert set(runs["Secretária"].to_list()) == {"Ana Souza"}
 
 
+def test_response_box_statistics_by_hand() -> None:
+    runs = pl.DataFrame({"Secretária": ["A"] * 5 + ["B"] * 2 + ["C"],
+                         "Tempo de resposta (s)": [1.0, 2.0, 3.0, 4.0, 100.0, 10.0, 20.0, None]})
+    box = {r["Secretária"]: r for r in operacoes.response_box(runs).iter_rows(named=True)}
+    # A: q1 = 2, median = 3, q3 = 4 (linear); IQR 2 → whiskers within [-1, 7]: 1 and 4 (100 is an outlier)
+    assert (box["A"]["n"], box["A"]["q1"], box["A"]["median"], box["A"]["q3"]) == (5, 2.0, 3.0, 4.0)
+    assert (box["A"]["lowerfence"], box["A"]["upperfence"]) == (1.0, 4.0)
+    # B: q1 = 10 + 0.25·10 = 12.5, q3 = 17.5; IQR 5 → [5, 25] holds both values
+    assert (box["B"]["q1"], box["B"]["q3"], box["B"]["lowerfence"], box["B"]["upperfence"]) == (12.5, 17.5, 10.0, 20.0)
+    assert "C" not in box  # only a null time: no box
+
+
 # -- AI -------------------------------------------------------------------------------------------
 def test_misclassified_lists_reviewer_disagreements() -> None:
     ds = dataset(

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
+import streamlit as st
 
 PALETTE = ["#0F766E", "#F59E0B", "#6366F1", "#EF4444", "#10B981", "#8B5CF6", "#EC4899", "#64748B"]
 _UNIT_FMT = {"brl": "R$ ,.2f", "percent": ",.0f", "seconds": ",.0f", "count": ",.0f"}
+
+
+@st.cache_resource(ttl=300, max_entries=256, show_spinner=False)
+def _cached(key: tuple[Any, ...], _build: Callable[[], go.Figure]) -> go.Figure:
+    """The figure for ``key``, built once and shared by every session (never mutate it).
+
+    Building a Plotly figure (validation, template copies) costs 50–300 ms; a page rerun with its view
+    in cache would otherwise spend most of its time rebuilding identical figures."""
+    return _build()
+
+
+def show(figs: dict[str, Any], key: tuple[Any, ...], name: str, build: Callable[[], go.Figure]) -> None:
+    """Draw the figure ``name`` of the view ``key`` (``context.view_key``), built by ``build`` on the
+    first call, and record it in ``figs`` for the page's exports."""
+    fig = _cached((*key, name), build)
+    figs[name] = fig
+    st.plotly_chart(fig, width="stretch")
 
 
 def _layout(fig: go.Figure, title: str | None = None, height: int = 360) -> go.Figure:
@@ -80,13 +99,15 @@ def trends(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], units: d
     return _layout(fig, title, 140 + 150 * n)
 
 
-def response_box(runs: pl.DataFrame, stats: pl.DataFrame) -> go.Figure:
-    """Response time per secretary (minutes, box per secretary from the reply runs) with p95/p99 marks."""
+def response_box(box: pl.DataFrame, stats: pl.DataFrame) -> go.Figure:
+    """Response time per secretary (minutes, log axis): one box per secretary from precomputed statistics
+    (``dashboards.operacoes.response_box``), with the p95/p99 marks."""
     fig = go.Figure()
-    for i, name in enumerate(sorted(runs["Secretária"].unique().to_list())):
-        vals = runs.filter(pl.col("Secretária") == name)["Tempo de resposta (s)"] / 60
-        fig.add_box(y=vals.to_list(), name=name, boxpoints=False, marker_color=PALETTE[i % len(PALETTE)],
-                    showlegend=False)
+    for i, row in enumerate(box.iter_rows(named=True)):
+        fig.add_box(x=[row["Secretária"]], q1=[row["q1"] / 60], median=[row["median"] / 60], q3=[row["q3"] / 60],
+                    lowerfence=[row["lowerfence"] / 60], upperfence=[row["upperfence"] / 60], name=row["Secretária"],
+                    marker_color=PALETTE[i % len(PALETTE)], showlegend=False,
+                    hovertemplate=f"{row['Secretária']}: {row['n']} respostas<extra></extra>")
     if stats.height:
         for col, sym in (("p95", "diamond"), ("p99", "x")):
             fig.add_scatter(x=stats["Secretária"].to_list(), y=(stats[col] / 60).to_list(), mode="markers",

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-import polars as pl
 import streamlit as st
 
 from analytics.dashboards.common import View
@@ -81,7 +80,7 @@ def open_page(page: str) -> PageContext:
     src = data.source()
     try:
         ver = data.version(src)
-        tables = data.tables(src, ver)
+        data.tables(src, ver)  # load (or fail) here, inside the friendly error handling
     except AnalyticsError as exc:  # the technical detail (paths, hosts) only for admins
         detail = f" Detalhe técnico: {exc}" if viewer.role == "admin" else " Avise o administrador."
         st.error(f"Não foi possível acessar a base de dados.{detail}", icon="🛑")
@@ -91,7 +90,7 @@ def open_page(page: str) -> PageContext:
         st.stop()
     settings = data.settings()
     as_of = _as_of(src, ver).astimezone(settings.tz)
-    state = sidebar(tables, as_of, viewer)
+    state = sidebar(data.filter_options(src, ver), as_of, viewer)
     return PageContext(page, viewer, src, ver, settings, as_of, state)
 
 
@@ -100,10 +99,13 @@ def _dataset(ctx_key: tuple[str, str], period: Period, filters: Filters) -> Data
     return Dataset.build(data.tables(src, ver), period, data.settings(), filters, _as_of(src, ver))
 
 
-@st.cache_data(ttl=300, show_spinner="Calculando indicadores…", max_entries=64)
+@st.cache_resource(ttl=300, show_spinner="Calculando indicadores…", max_entries=64)
 def _view(page: str, src: str, ver: str, period: Period, prev: Period, filters: Filters, role: str,
           user_id: str | None, username: str, extra: tuple[Any, ...]) -> View:
-    """A page's view-model; cached on (page, source version, period, filters, role scope)."""
+    """A page's view-model; cached on (page, source version, period, filters, role scope).
+
+    ``cache_resource``: every session gets the same object, no copy per rerun (``cache_data`` would
+    unpickle it on each run); views are never mutated."""
     from analytics.dashboards import executivo, ia, inicio, marketing, operacoes, secretaria
 
     viewer = Viewer(username, role, user_id)
@@ -118,6 +120,23 @@ def _view(page: str, src: str, ver: str, period: Period, prev: Period, filters: 
         return inicio.headline(ds, pds, viewer)
     module = {"executivo": executivo, "operacoes": operacoes, "marketing": marketing, "ia": ia}[page]
     return module.build(ds, pds, viewer)
+
+
+def clear_caches() -> None:
+    """Drop every cached table, view, figure and formatted table (after a sync)."""
+    from ui import charts, widgets
+
+    data.clear()
+    for cached in (_view, charts._cached, widgets._shown):
+        cached.clear()
+
+
+def view_key(ctx: PageContext, *scope: Any) -> tuple[Any, ...]:
+    """What a page's view depends on (source version, period, filters, viewer, page-specific ``scope``):
+    the key of everything derived from that view, e.g. its figures (``charts.show``)."""
+    v = ctx.viewer
+    return (ctx.page, ctx.src, ctx.ver, ctx.period, ctx.state.previous, ctx.state.filters, v.role, v.user_id,
+            v.username, scope)
 
 
 def view(ctx: PageContext, *extra: Any, filters: Filters | None = None) -> View:
@@ -139,12 +158,8 @@ def view(ctx: PageContext, *extra: Any, filters: Filters | None = None) -> View:
 
 
 def secretary_options(ctx: PageContext) -> dict[str, str]:
-    """users.id -> name of the secretaries (for the manager/admin picker on Secretária)."""
-    users = data.tables(ctx.src, ctx.ver).get("users", pl.DataFrame())
-    if users.height == 0:
-        return {}
-    secs = users.filter(pl.col("role") == "secretary").sort("name")
-    return dict(zip(secs["id"].to_list(), secs["name"].to_list(), strict=True))
+    """users.id -> name of the secretaries, sorted by name (the manager/admin picker on Secretária)."""
+    return dict(data.filter_options(ctx.src, ctx.ver).get("sec", {}))
 
 
 def team_scope(ctx: PageContext) -> Filters:

@@ -117,6 +117,30 @@ def contacts(src: str, ver: str) -> pl.DataFrame:
         _close(store)
 
 
+@st.cache_data(ttl=300, show_spinner=False)
+def filter_options(src: str, ver: str) -> dict[str, Any]:
+    """The sidebar's choices, once per source version: ids of channels, procedures and playbooks present
+    in the data (sorted), and the secretaries as ``{users.id: name}`` (sorted by name)."""
+    t = tables(src, ver)
+
+    def values(table: str, col: str) -> list[str]:
+        frame = t.get(table, pl.DataFrame())
+        if col not in frame.columns or frame.height == 0:
+            return []
+        return sorted(v for v in frame.get_column(col).unique().to_list() if v)
+
+    users = t.get("users", pl.DataFrame())
+    secs = users.filter(pl.col("role") == "secretary") if "role" in users.columns and users.height else users
+    names = dict(zip(secs.get_column("id").to_list(), secs.get_column("name").to_list(), strict=True)) \
+        if secs.height else {}
+    return {
+        "canal": values("leads", "channel"),
+        "proc": values("leads", "procedure_interest"),
+        "sec": dict(sorted(names.items(), key=lambda kv: kv[1] or "")),
+        "playbook": values("conversations", "playbook"),
+    }
+
+
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     return load_settings()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-import polars as pl
 import streamlit as st
 
 from analytics.dashboards.common import PRESETS, period_label, preset_period
@@ -26,12 +26,6 @@ class FilterState:
     previous: Period
     filters: Filters  # already scoped to the viewer
     label: str
-
-
-def _options(frame: pl.DataFrame, col: str) -> list[str]:
-    if col not in frame.columns or frame.height == 0:
-        return []
-    return sorted(v for v in frame.get_column(col).unique().to_list() if v)
 
 
 def _qp_list(key: str) -> list[str]:
@@ -54,19 +48,14 @@ def _init(key: str, value: object) -> None:
         st.session_state[key] = st.session_state[key]
 
 
-def sidebar(tables: dict[str, pl.DataFrame], as_of: datetime, viewer: Viewer) -> FilterState:
-    """Render the filters and return the period, the previous period and the viewer-scoped filters."""
+def sidebar(choices: dict[str, Any], as_of: datetime, viewer: Viewer) -> FilterState:
+    """Render the filters and return the period, the previous period and the viewer-scoped filters.
+
+    ``choices``: ``data.filter_options`` (ids per filter; secretaries as ``{id: name}``)."""
     today = as_of.date()
-    users = tables.get("users", pl.DataFrame())
-    secs = users.filter(pl.col("role") == "secretary") if "role" in users.columns else users
-    sec_names = dict(zip(secs.get_column("id").to_list(), secs.get_column("name").to_list(), strict=True)) \
-        if secs.height else {}
-    options = {
-        "canal": _options(tables.get("leads", pl.DataFrame()), "channel"),
-        "proc": _options(tables.get("leads", pl.DataFrame()), "procedure_interest"),
-        "sec": sorted(sec_names, key=lambda k: sec_names[k] or ""),
-        "playbook": _options(tables.get("conversations", pl.DataFrame()), "playbook"),
-    }
+    sec_names: dict[str, str] = choices.get("sec", {})
+    options = {"canal": choices.get("canal", []), "proc": choices.get("proc", []), "sec": list(sec_names),
+               "playbook": choices.get("playbook", [])}
     preset = st.query_params.get("periodo", "30d")
     _init("f_periodo", preset if preset in PRESETS else "30d")
     _init("f_de", _qp_date("de") or today.replace(day=1))

@@ -100,12 +100,28 @@ def display(table: Table) -> pl.DataFrame:
     return f.with_columns(exprs) if exprs else f
 
 
-def show_table(table: Table, height: int | None = None) -> None:
+@st.cache_resource(ttl=300, max_entries=512, show_spinner=False)
+def _shown(key: tuple[Any, ...], ident: tuple[Any, ...], _table: Table) -> tuple[Any, dict[str, Any]]:
+    """The formatted table ``ident`` (title, columns, rows) of view ``key`` as Arrow (what ``st.dataframe``
+    draws without converting) and its column widths, built once per view and shared (never mutate)."""
+    shown = display(_table)
+    return shown.to_arrow(), column_config(shown)
+
+
+def _prepared(table: Table, key: tuple[Any, ...] | None) -> tuple[Any, dict[str, Any]]:
+    if key is None:
+        shown = display(table)
+        return shown, column_config(shown)
+    return _shown(key, (table.title, tuple(table.frame.columns), table.frame.height), table)
+
+
+def show_table(table: Table, key: tuple[Any, ...] | None = None, height: int | None = None) -> None:
+    """A formatted table; with the page's view ``key`` (``context.view_key``) the formatting is cached."""
     if table.frame.height == 0:
         st.caption("Sem dados para este recorte.")
         return
-    shown = display(table)
-    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=column_config(shown))
+    shown, config = _prepared(table, key)
+    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
 
 
 def column_config(frame: pl.DataFrame) -> dict[str, Any]:
@@ -119,13 +135,15 @@ def column_config(frame: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
-def drill(title: str, rows: pl.DataFrame, units: dict[str, str] | None = None) -> None:
+def drill(title: str, rows: pl.DataFrame, units: dict[str, str] | None = None,
+          key: tuple[Any, ...] | None = None) -> None:
     """The rows behind an aggregate, in an expander (already masked for non-admins)."""
     with st.expander(f"🔎 {title} ({rows.height})"):
         if rows.height == 0:
             st.caption("Nenhuma linha.")
         else:
-            st.dataframe(display(Table(title, rows, units or {})), hide_index=True, width="stretch")
+            shown, _ = _prepared(Table(title, rows, units or {}), None if key is None else (*key, "drill"))
+            st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def no_data(period_label: str) -> None:
