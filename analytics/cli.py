@@ -13,7 +13,7 @@ from analytics.errors import AnalyticsError
 
 
 def _parser() -> argparse.ArgumentParser:
-    from analytics import forget, generator, metrics_cli
+    from analytics import forget, generator, metrics_cli, retention
     from analytics.sources import sync
 
     parser = argparse.ArgumentParser(prog="python -m analytics", description="Clinic Analytics command line")
@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     sync.register(sub)
     metrics_cli.register(sub)
     forget.register(sub)
+    retention.register(sub)
     return parser
 
 

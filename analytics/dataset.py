@@ -16,6 +16,11 @@ place, the two rules every metric shares:
    their parent (``messages`` follow ``conversations``, ``lead_messages``
    follow ``leads``).
 
+3. **retention** (LGPD, ``analytics.retention``): right after the clipping, rows older
+   than the retention cutoff of this as_of (local midnight ``retention_years`` before
+   its local date; ``ds.retention_start``) are excluded by the same rule the store purge
+   applies. Free when nothing is that old (one ``min`` per table, no copies).
+
 Period membership is *not* applied here: each metric picks its own anchor
 (lead ``created_at``, conversation ``started_at``, ...) with ``in_period``.
 """
@@ -29,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from analytics import schema
+from analytics import retention, schema
 from analytics.period import Filters, Period
 from analytics.settings import Settings
 
@@ -212,6 +217,8 @@ class Dataset:
         #: cache directory of the store version (``resolve.load_tables``) when the dataset has
         #: the default as_of; metrics may keep facts there that depend on the data alone
         self.prepared_dir: Any = None
+        #: retention cutoff (UTC): older rows were excluded; ``None`` when retention is off
+        self.retention_start: datetime | None = None
         self._scope(tables)
 
     @classmethod
@@ -227,9 +234,20 @@ class Dataset:
         prepared_dir = getattr(tables, "prepared_dir", None) if as_of is None else None
         tables = normalize(tables)
         as_of = as_of or default_as_of(tables)
-        ds = cls(clip_as_of(tables, as_of, settings.timezone), period, settings, filters or Filters(), as_of)
-        ds.prepared_dir = prepared_dir
+        clipped = clip_as_of(tables, as_of, settings.timezone)
+        cut = retention.cutoff(as_of, settings)
+        kept = retention.exclude(clipped, cut, settings.timezone)
+        ds = cls(kept, period, settings, filters or Filters(), as_of)
+        ds.retention_start = cut
+        # facts cached beside the store: keyed by the retention rule too when it excluded rows
+        unchanged = all(kept[k] is v for k, v in clipped.items())
+        ds.prepared_dir = prepared_dir if unchanged else retention.cache_dir(prepared_dir, settings)
         return ds
+
+    @property
+    def period_before_retention(self) -> bool:
+        """The period starts before ``retention_start`` (its earlier part has no data left)."""
+        return self.retention_start is not None and self.start < self.retention_start
 
     def with_period(self, period: Period) -> Dataset:
         """Same data, scope and as_of, another period (for trends and comparisons)."""

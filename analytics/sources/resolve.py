@@ -159,6 +159,16 @@ def load_tables(store: Store, *, sensitive: bool = False) -> dict[str, pl.DataFr
     return _with_dir(tables, cache)
 
 
+def remove_prepared(store_path: str | Path) -> None:
+    """Delete every prepared cache of a store (``<store>.prepared/``): after rows were
+    purged (LGPD retention, forget) no cached copy of them may survive."""
+    import shutil
+
+    if str(store_path) != ":memory:":
+        path = Path(store_path)
+        shutil.rmtree(path.with_name(path.name + ".prepared"), ignore_errors=True)
+
+
 def _prepared_dir(store: Store) -> Path:
     path = Path(store.path)
     stat = path.stat()

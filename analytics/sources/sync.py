@@ -34,6 +34,13 @@ Incremental design (the source has no ``updated_at``; run incremental hourly, ``
   in-place edits of closed rows with no new child row (a lead's maturity_score, a reassignment),
   rows back-dated beyond the safety lag, rows with a NULL timestamp.
 
+**LGPD retention**: every sync (incremental and full) ends, in the same transaction, with
+``analytics.retention.purge``: rows older than the retention cutoff (``retention_years`` before
+the store's latest event) are deleted and counted per table (``TableSync.purged``). Purged rows
+are below the incremental watermarks, so they are not re-read; a full sync re-reads and
+reconciles them, then purges them again. The prepared caches beside the store are removed when
+anything was purged.
+
 Watermarks are derived from the store itself (max id / max timestamp per table, always
 consistent with its contents) and recorded in ``_meta`` as ``watermark.<table>``. ``_meta`` also
 gets ``source`` (URL without password), ``last_sync_at``, ``last_full_sync_at`` and
@@ -54,8 +61,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from analytics import schema
+from analytics import retention, schema
 from analytics.errors import SourceError
+from analytics.settings import Settings, load_settings
 from analytics.sources.postgres import PostgresSource, redact, store_casts
 from analytics.sources.store import Store, StoreError
 
@@ -109,6 +117,8 @@ class TableSync:
     inserted: int = 0
     updated: int = 0
     deleted: int = 0
+    #: rows removed by the LGPD retention rule at the end of the sync
+    purged: int = 0
     seconds: float = 0.0
 
     @property
@@ -118,7 +128,7 @@ class TableSync:
 
     @property
     def changed(self) -> int:
-        return self.inserted + self.updated + self.deleted
+        return self.inserted + self.updated + self.deleted + self.purged
 
 
 @dataclass
@@ -129,13 +139,21 @@ class SyncReport:
     tables: dict[str, TableSync] = field(default_factory=dict)
     seconds: float = 0.0
     data_version: str = "0"
+    #: retention cutoff applied (UTC); ``None`` when retention is disabled
+    retention_start: datetime | None = None
+
+    @property
+    def purged(self) -> dict[str, int]:
+        """Rows removed by the retention rule, per table (tables with none omitted)."""
+        return {name: t.purged for name, t in self.tables.items() if t.purged}
 
     @property
     def changed(self) -> bool:
         return any(t.changed for t in self.tables.values())
 
     def lines(self) -> list[str]:
-        """One summary line per table (contract order)."""
+        """One summary line per table (contract order; rows purged by retention at the end),
+        then the total line (with the retention cutoff and rows purged: counts only)."""
         out = []
         for name in schema.LOAD_ORDER:
             t = self.tables.get(name)
@@ -143,10 +161,15 @@ class SyncReport:
                 continue
             out.append(
                 f"{name:<22} read {t.fetched:>9}  +{t.inserted:<8} ~{t.updated:<7} -{t.deleted:<7}"
-                f" {t.seconds:7.2f} s {t.rows_per_s:>11,.0f} rows/s"
+                f" {t.seconds:7.2f} s {t.rows_per_s:>11,.0f} rows/s" + (f"  retention -{t.purged}" if t.purged else "")
             )
         kind = "full" if self.full else "incremental"
-        out.append(f"{kind} sync from {self.source} into {self.store} in {self.seconds:.2f} s")
+        retained = (
+            f"; retention: {sum(self.purged.values())} rows purged before {self.retention_start.isoformat()}"
+            if self.retention_start is not None
+            else "; retention off"
+        )
+        out.append(f"{kind} sync from {self.source} into {self.store} in {self.seconds:.2f} s{retained}")
         return out
 
 
@@ -157,8 +180,11 @@ def sync(
     *,
     full: bool = False,
     progress: Callable[[SyncProgress], None] | None = None,
+    settings: Settings | None = None,
 ) -> SyncReport:
-    """Bring the store up to date with the PostgreSQL source (see module docstring)."""
+    """Bring the store up to date with the PostgreSQL source, then apply the LGPD retention
+    rule with ``settings.retention_years`` (default: ``load_settings()``); see module docstring."""
+    settings = settings or load_settings()
     started = time.perf_counter()
     with PostgresSource.open(source_url) as src:  # validate the source before touching the store
         _snapshot(src)
@@ -175,6 +201,7 @@ def sync(
                 run = _Run(src, st, report, full, progress)
                 run.run()
                 meta = run.meta
+                _retention(st, settings, report, progress, meta)
                 report.data_version = str(time.time_ns()) if report.changed else st.version()
                 now = datetime.now(UTC).isoformat()
                 meta.update({"data_version": report.data_version, "source": redact(source_url), "last_sync_at": now})
@@ -194,8 +221,36 @@ def sync(
                 st.close()
             else:
                 con.execute("RESET preserve_insertion_order")
+        if report.purged:
+            from analytics.sources.resolve import remove_prepared
+
+            remove_prepared(st.path)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _retention(
+    st: Store,
+    settings: Settings,
+    report: SyncReport,
+    progress: Callable[[SyncProgress], None] | None,
+    meta: dict[str, str],
+) -> None:
+    """Purge what the LGPD retention rule drops, inside the sync's transaction (counts only: no
+    personal data is reported)."""
+    from analytics.dataset import _EVENT_COLUMNS
+
+    t0 = time.perf_counter()
+    ref = st.latest_event(_EVENT_COLUMNS) or datetime.now(UTC)
+    report.retention_start = retention.cutoff(ref, settings)
+    if report.retention_start is None:
+        return
+    counts = retention.purge(st, settings, ref, in_transaction=True)
+    for name, n in counts.items():
+        report.tables.setdefault(name, TableSync(name)).purged = n
+    meta["retention_start"] = report.retention_start.isoformat()
+    if progress:
+        progress(SyncProgress("retention", sum(counts.values()), time.perf_counter() - t0, done=True))
 
 
 def _write_meta(con: Any, meta: dict[str, str]) -> None:
