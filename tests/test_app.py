@@ -76,6 +76,16 @@ def run(page: str, username: str | None, query: dict[str, str] | None = None) ->
     return at
 
 
+def open_drills(at: AppTest) -> AppTest:
+    """Open every drill-down expander of the page (as a click would: its key set in session state) and rerun."""
+    from ui.widgets import drill_key
+
+    titles = [e.label[2:].rsplit(" (", 1)[0].strip() for e in at.expander if e.label.startswith("🔎")]
+    for title in titles:
+        at.session_state[drill_key(title)] = True
+    return at.run() if titles else at
+
+
 def text_of(at: AppTest) -> str:
     """Everything the app rendered, as one string (text, metrics, tables, chart specs)."""
     parts: list[str] = []
@@ -121,7 +131,7 @@ def test_non_admin_never_sees_lead_names_or_phones(env: Path, lead_pii: tuple[li
                                                    username: str) -> None:
     names, phones = lead_pii
     for page in ALLOWED[USERS[username]]:
-        out = text_of(run(page, username))
+        out = text_of(open_drills(run(page, username)))
         leaked = [n for n in names if n in out] + [p for p in phones if p in out]
         assert not leaked, f"{username} saw personal data on {page}"
 
@@ -131,6 +141,22 @@ def test_admin_sees_unmasked_priority_leads(env: Path, lead_pii: tuple[list[str]
     names, _ = lead_pii
     out = text_of(run("secretaria", "admin"))
     assert any(n in out for n in names)
+
+
+def test_drill_downs_are_lazy_and_masked(env: Path, lead_pii: tuple[list[str], list[str]]) -> None:
+    """A closed drill-down sends no rows; opened, it shows them (names for an admin, masked for others)."""
+    names, _ = lead_pii
+    at = run("executivo", "admin")
+    frames = len(at.dataframe)
+    label = next(e.label for e in at.expander if e.label.startswith("🔎 Leads convertidos"))
+    n = int(label.rsplit("(", 1)[1].rstrip(")"))
+    assert n > 0
+    at = open_drills(at)
+    assert not at.exception
+    assert len(at.dataframe) == frames + 1  # the drill's rows, only now
+    assert sum(len(d.value) == n for d in at.dataframe) >= 1
+    out = text_of(open_drills(run("operacoes", "gerente")))
+    assert "Respostas fora do SLA" in out and not [n for n in names if n in out]
 
 
 def test_secretary_sees_only_herself(env: Path) -> None:

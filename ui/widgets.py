@@ -135,10 +135,21 @@ def column_config(frame: pl.DataFrame) -> dict[str, Any]:
     return out
 
 
+def drill_key(title: str) -> str:
+    """The widget key of a drill-down expander (its open state lives in session state under it)."""
+    return "drill_" + "".join(c if c.isalnum() else "_" for c in title.lower())
+
+
 def drill(title: str, rows: pl.DataFrame, units: dict[str, str] | None = None,
           key: tuple[Any, ...] | None = None) -> None:
-    """The rows behind an aggregate, in an expander (already masked for non-admins)."""
-    with st.expander(f"🔎 {title} ({rows.height})"):
+    """The rows behind an aggregate, in an expander (already masked for non-admins).
+
+    Lazy: the rows are sent to the browser only while the expander is open (opening it reruns the page,
+    a cache hit), so a closed drill-down of thousands of rows costs nothing on every page view."""
+    box = st.expander(f"🔎 {title} ({rows.height})", key=drill_key(title), on_change="rerun")
+    if not box.open:
+        return
+    with box:
         if rows.height == 0:
             st.caption("Nenhuma linha.")
         else:
