@@ -213,7 +213,8 @@ class Dataset:
         self.as_of = as_of
         self.tz = settings.timezone
         self.start, self.end = period.bounds(settings.tz)
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str, Any] = {}  # period-dependent (keys ``period:…``), per dataset
+        self._shared: dict[str, Any] = {}  # the rest, shared by every ``with_period`` clone
         #: cache directory of the store version (``resolve.load_tables``) when the dataset has
         #: the default as_of; metrics may keep facts there that depend on the data alone
         self.prepared_dir: Any = None
@@ -255,7 +256,8 @@ class Dataset:
         other.__dict__.update(self.__dict__)
         other.period = period
         other.start, other.end = period.bounds(self.settings.tz)
-        other._memo = {k: v for k, v in self._memo.items() if not k.startswith("period:")}
+        other._memo = {}
+        other._shared = self._shared  # same data and scope: period-independent facts are computed once
         return other
 
     # -- scoping -----------------------------------------------------------------
@@ -341,7 +343,9 @@ class Dataset:
         return self.memo("period:conversations", lambda: self.conversations.filter(self.in_period("started_at")))
 
     def memo(self, key: str, fn: Callable[[], Any]) -> Any:
-        """Compute once per dataset. Keys starting with ``period:`` depend on the period."""
-        if key not in self._memo:
-            self._memo[key] = fn()
-        return self._memo[key]
+        """Compute once. Keys starting with ``period:`` depend on the period (once per dataset); the
+        others once for the dataset and all its ``with_period`` clones (e.g. the months of a trend)."""
+        store = self._memo if key.startswith("period:") else self._shared
+        if key not in store:
+            store[key] = fn()
+        return store[key]

@@ -122,6 +122,16 @@ def _full_load(context: object, url: str, heading: str, timeout: float = 600.0) 
         tab.close()
 
 
+def _server_runs(log: Path) -> dict[str, list[float]]:
+    """Script-run durations (s) per page from the app's ``CLINIC_TIMING`` log lines, in order."""
+    runs: dict[str, list[float]] = {}
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == "CLINIC_TIMING" and parts[3] == "ms":
+            runs.setdefault(parts[1], []).append(float(parts[2]) / 1000)
+    return runs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", help="a .duckdb store (default: data/bench_large.duckdb, else a generated medium)")
@@ -136,7 +146,8 @@ def main() -> None:
         print(f"store: {how}")
         auth = tmp / "auth.yaml"
         write_auth(auth, {"admin": {"password": "bench", "role": "admin"}})
-        app = StreamlitServer(ROOT / "Home.py", env={"CLINIC_SOURCE": str(store), "CLINIC_AUTH_FILE": str(auth)},
+        app = StreamlitServer(ROOT / "Home.py", env={"CLINIC_SOURCE": str(store), "CLINIC_AUTH_FILE": str(auth),
+                                                      "CLINIC_TIMING": "1"},
                               log_path=tmp / "app.log")
         floor = StreamlitServer(ROOT / "bench" / "floor_page.py", log_path=tmp / "floor.log")
         results: dict[str, tuple[float, float]] = {}
@@ -161,6 +172,21 @@ def main() -> None:
                     _visit_floor(page, "Piso")
                     warm.append(_visit_floor(page, "Piso 2"))
                 results["floor (one-line page)"] = (f_cold, statistics.median(warm))
+                # the same with one small Plotly chart: the framework's own cost of a single chart
+                link = _exact_link(page, "Piso gráfico")
+                t = time.perf_counter()
+                link.click()  # type: ignore[attr-defined]
+                wait_rendered(page, "Piso gráfico", 60)
+                g_cold = time.perf_counter() - t
+                g_warm = []
+                for _ in range(args.runs):
+                    _visit_floor(page, "Piso")
+                    link = _exact_link(page, "Piso gráfico")
+                    t = time.perf_counter()
+                    link.click()  # type: ignore[attr-defined]
+                    wait_rendered(page, "Piso gráfico", 60)
+                    g_warm.append(time.perf_counter() - t)
+                chart_floor = (g_cold, statistics.median(g_warm))
 
                 # the app: login (loads the tables), then each dashboard cold, then each warm
                 t = time.perf_counter()
@@ -180,6 +206,8 @@ def main() -> None:
                 # the login cookie, Streamlit's caches are warm
                 floor_full = statistics.median(
                     _full_load(context, f"{floor.url}/piso2", "Piso 2") for _ in range(max(args.runs, 2)))
+                chart_full = statistics.median(
+                    _full_load(context, f"{floor.url}/pisografico", "Piso gráfico") for _ in range(max(args.runs, 2)))
                 full = {pid: statistics.median(_full_load(context, f"{app.url}/{pid}", h1)
                                                for _ in range(max(args.runs, 2)))
                         for pid, (_, h1) in DASHBOARDS.items()}
@@ -187,21 +215,29 @@ def main() -> None:
         finally:
             app.stop()
             floor.stop()
+        server = _server_runs(tmp / "app.log")
 
     fc, fw = results["floor (one-line page)"]
     print(f"\nfloor first full page load (new session): {floor_load:.2f} s; "
           f"app login → Início rendered (loads the tables): {login_s:.2f} s\n")
-    print("| page | cold (s) | cold / floor | warm (s) | warm / floor | targets (cold ≤ 2×, warm ≤ 1.5×) |")
-    print("|---|---:|---:|---:|---:|---|")
+    print("| page | cold (s) | cold / floor | warm (s) | warm / floor | targets (cold ≤ 2×, warm ≤ 1.5×) "
+          "| server run cold / warm median (s) |")
+    print("|---|---:|---:|---:|---:|---|---:|")
     for name, (c, w) in results.items():
         ok = "—" if name.startswith("floor") else \
             ("ok" if c <= 2 * fc else "cold MISSED") + " / " + ("ok" if w <= 1.5 * fw else "warm MISSED")
         if name in DASHBOARDS and DASHBOARDS[name][1] in ERRORS:
             ok = "INVALID: the page showed an error"
-        print(f"| {name} | {c:.3f} | {c / fc:.1f}× | {w:.3f} | {w / fw:.1f}× | {ok} |")
+        runs = server.get(name, [])
+        srv = f"{runs[0]:.3f} / {statistics.median(runs[1:]):.3f}" if len(runs) > 1 else "—"
+        print(f"| {name} | {c:.3f} | {c / fc:.1f}× | {w:.3f} | {w / fw:.1f}× | {ok} | {srv} |")
+    gc, gw = chart_floor
+    print(f"| reference: one-line page + one small Plotly chart | {gc:.3f} | {gc / fc:.1f}× | {gw:.3f} | "
+          f"{gw / fw:.1f}× | — | — |")
     print("\nFull page load in a new tab (logged in by cookie, caches warm), median:\n")
     print("| page | full load (s) | / floor |\n|---|---:|---:|")
     print(f"| floor (one-line page) | {floor_full:.3f} | 1.0× |")
+    print(f"| reference: one-line page + one small Plotly chart | {chart_full:.3f} | {chart_full / floor_full:.1f}× |")
     for pid, secs in full.items():
         print(f"| {pid} | {secs:.3f} | {secs / floor_full:.1f}× |")
 

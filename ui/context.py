@@ -96,7 +96,9 @@ def open_page(page: str) -> PageContext:
 
 def _dataset(ctx_key: tuple[str, str], period: Period, filters: Filters) -> Dataset:
     src, ver = ctx_key
-    return Dataset.build(data.tables(src, ver), period, data.settings(), filters, _as_of(src, ver))
+    # as_of left to Dataset.build (the data's latest event, the same instant as ``_as_of``): only then may
+    # the store version's derived facts (e.g. every reply run) be read back from its prepared cache
+    return Dataset.build(data.tables(src, ver), period, data.settings(), filters)
 
 
 @st.cache_resource(ttl=300, show_spinner="Calculando indicadores…", max_entries=64)
