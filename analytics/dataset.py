@@ -196,6 +196,37 @@ def clip_as_of(tables: Tables, as_of: datetime, tz_name: str) -> Tables:
     return t
 
 
+class _Prepared:
+    """What every default-as_of dataset over the same loaded tables shares (``Dataset.build``): the
+    clipped and retention-filtered tables, and, for datasets without filters, their scope and their
+    period-independent facts (the ``memo`` keys without ``period:``). Identity-checked against the
+    input frames, so a different or changed input never hits."""
+
+    def __init__(self, inputs: Tables, settings: Settings, as_of: datetime, cut: datetime | None,
+                 kept: Tables, prepared_dir: Any) -> None:
+        self.inputs = dict(inputs)  # strong references: the ids below cannot be reused while cached
+        self.settings_key = repr(settings)
+        self.as_of, self.cut, self.kept, self.prepared_dir = as_of, cut, kept, prepared_dir
+        self.scope: dict[str, Any] | None = None
+        self.shared: dict[str, Any] = {}
+
+    def matches(self, tables: Tables, settings: Settings) -> bool:
+        return (
+            self.settings_key == repr(settings)
+            and tables.keys() == self.inputs.keys()
+            and all(tables[k] is v for k, v in self.inputs.items())
+        )
+
+
+#: the last prepared inputs (the app holds at most two store versions in memory)
+_PREPARED: list[_Prepared] = []
+_PREPARED_MAX = 2
+
+#: attributes set by ``Dataset._scope``
+_SCOPE_ATTRS = ("leads", "conversations", "messages", "lead_messages", "lead_conversations", "_lead_ids",
+                "_conv_ids", "campaigns", "users", "all")
+
+
 class Dataset:
     """Tables scoped to one question. Build with ``Dataset.build``; never mutate frames."""
 
@@ -207,6 +238,10 @@ class Dataset:
         filters: Filters,
         as_of: datetime,
     ) -> None:
+        self._init(tables, period, settings, filters, as_of)
+
+    def _init(self, tables: Tables, period: Period, settings: Settings, filters: Filters, as_of: datetime,
+              scope: dict[str, Any] | None = None) -> None:
         self.period = period
         self.settings = settings
         self.filters = filters
@@ -220,7 +255,10 @@ class Dataset:
         self.prepared_dir: Any = None
         #: retention cutoff (UTC): older rows were excluded; ``None`` when retention is off
         self.retention_start: datetime | None = None
-        self._scope(tables)
+        if scope is not None:
+            self.__dict__.update(scope)
+        else:
+            self._scope(tables)
 
     @classmethod
     def build(
@@ -232,13 +270,38 @@ class Dataset:
         as_of: datetime | None = None,
     ) -> Dataset:
         settings = settings or Settings()
-        prepared_dir = getattr(tables, "prepared_dir", None) if as_of is None else None
+        filters = filters or Filters()
+        if as_of is not None:
+            return cls._make(tables, period, settings, filters, as_of, None)
+        # default as_of: the preparation (and, without filters, the scope and the period-independent
+        # facts) is the same for every page view over these tables: done once
+        prep = next((p for p in _PREPARED if p.matches(tables, settings)), None)
+        if prep is None:
+            prepared_dir = getattr(tables, "prepared_dir", None)
+            probe = cls._make(tables, period, settings, Filters(), None, prepared_dir)
+            prep = _Prepared(tables, settings, probe.as_of, probe.retention_start, probe.all, probe.prepared_dir)
+            prep.scope = {a: getattr(probe, a) for a in _SCOPE_ATTRS}
+            _PREPARED.insert(0, prep)
+            del _PREPARED[_PREPARED_MAX:]
+        ds = object.__new__(cls)
+        ds._init(prep.kept, period, settings, filters, prep.as_of, scope=prep.scope if filters.empty else None)
+        ds.retention_start, ds.prepared_dir = prep.cut, prep.prepared_dir
+        if filters.empty:
+            if prep.scope is None:
+                prep.scope = {a: getattr(ds, a) for a in _SCOPE_ATTRS}
+            ds._shared = prep.shared
+        return ds
+
+    @classmethod
+    def _make(cls, tables: Tables, period: Period, settings: Settings, filters: Filters, as_of: datetime | None,
+              prepared_dir: Any) -> Dataset:
+        """Normalize, clip to as_of (default: the latest event), apply retention, scope."""
         tables = normalize(tables)
         as_of = as_of or default_as_of(tables)
         clipped = clip_as_of(tables, as_of, settings.timezone)
         cut = retention.cutoff(as_of, settings)
         kept = retention.exclude(clipped, cut, settings.timezone)
-        ds = cls(kept, period, settings, filters or Filters(), as_of)
+        ds = cls(kept, period, settings, filters, as_of)
         ds.retention_start = cut
         # facts cached beside the store: keyed by the retention rule too when it excluded rows
         unchanged = all(kept[k] is v for k, v in clipped.items())
@@ -307,13 +370,10 @@ class Dataset:
         )
         #: every conversation of ``leads`` (whatever the conversation filters)
         self.lead_conversations = convs if f.empty else convs.join(lead_ids, on="lead_id", how="semi")
-        self.status_history = t["lead_status_history"].join(lead_ids, on="lead_id", how="semi")
-        self.bookings = t["procedure_bookings"].join(lead_ids, on="lead_id", how="semi")
-        self.touchpoints = t["lead_touchpoints"].join(lead_ids, on="lead_id", how="semi")
-        self.interactions = t["lead_interactions"].join(lead_ids, on="lead_id", how="semi")
-        conv_only = conv_ids.select("conversation_id")
-        self.llm = t["llm_interactions"].join(conv_only, on="conversation_id", how="semi")
-        self.feedback = t["feedback"].join(conv_only, on="conversation_id", how="semi")
+        # the child tables below are scoped on first use (properties): a page that never reads
+        # ``llm`` does not pay a semi-join of millions of rows
+        self._lead_ids = lead_ids
+        self._conv_ids = conv_ids.select("conversation_id")
         campaigns = t["marketing_campaigns"]
         if f.channels:
             campaigns = campaigns.filter(pl.col("channel").is_in(f.channels))
@@ -322,6 +382,45 @@ class Dataset:
         #: unfiltered (but as_of-clipped) tables, for rules that look beyond the scope
         #: (e.g. "a new conversation of the lead within 7 days")
         self.all = t
+
+    # -- lazily scoped child tables ------------------------------------------------
+    def _by_lead(self, table: str) -> pl.DataFrame:
+        return self.memo(f"scope:{table}", lambda: self.all[table].join(self._lead_ids, on="lead_id", how="semi"))
+
+    def _by_conversation(self, table: str) -> pl.DataFrame:
+        return self.memo(
+            f"scope:{table}", lambda: self.all[table].join(self._conv_ids, on="conversation_id", how="semi")
+        )
+
+    @property
+    def status_history(self) -> pl.DataFrame:
+        """``lead_status_history`` rows of the scope's leads."""
+        return self._by_lead("lead_status_history")
+
+    @property
+    def bookings(self) -> pl.DataFrame:
+        """``procedure_bookings`` rows of the scope's leads."""
+        return self._by_lead("procedure_bookings")
+
+    @property
+    def touchpoints(self) -> pl.DataFrame:
+        """``lead_touchpoints`` rows of the scope's leads."""
+        return self._by_lead("lead_touchpoints")
+
+    @property
+    def interactions(self) -> pl.DataFrame:
+        """``lead_interactions`` rows of the scope's leads."""
+        return self._by_lead("lead_interactions")
+
+    @property
+    def llm(self) -> pl.DataFrame:
+        """``llm_interactions`` rows of the scope's conversations."""
+        return self._by_conversation("llm_interactions")
+
+    @property
+    def feedback(self) -> pl.DataFrame:
+        """``feedback`` rows of the scope's conversations."""
+        return self._by_conversation("feedback")
 
     # -- helpers -----------------------------------------------------------------
     def in_period(self, col: str) -> pl.Expr:

@@ -129,3 +129,26 @@ def test_status_is_rewound_to_as_of() -> None:
     got = {r["id"]: (r["status"], r["lost_reason"]) for r in ds.leads.to_dicts()}
     # A was only engaged at as_of; B was already lost; C has no later history: kept.
     assert got == {"A": ("engaged", None), "B": ("lost", "preco"), "C": ("qualified", None)}
+
+
+def test_default_as_of_builds_share_preparation_and_facts_but_never_across_inputs() -> None:
+    """Page views over the same loaded tables prepare them once; other inputs or filters never hit."""
+    from analytics.dataset import normalize
+
+    base = normalize({"leads": frame("leads", LEADS)})
+    jan, feb = Period.parse("2025-01-01", "2025-02-01"), Period.parse("2025-02-01", "2025-03-01")
+    a, b = Dataset.build(base, jan), Dataset.build(base, feb)
+    assert a.all is b.all and a.leads is b.leads and a._shared is b._shared
+    calls: list[int] = []
+    a.memo("fact", lambda: calls.append(1) or 1)
+    b.memo("fact", lambda: calls.append(1) or 2)
+    assert calls == [1] and b.memo("fact", lambda: 3) == 1
+    assert b.cohort["id"].to_list() == ["L2"] and a.cohort.height == 2  # period facts stay per dataset
+    # a filtered dataset over the same tables has its own scope and facts
+    f = Dataset.build(base, jan, filters=Filters(channels=("instagram",)))
+    assert f._shared is not a._shared and f.memo("fact", lambda: 9) == 9
+    # the same content in new frames (e.g. after a sync) is prepared again, and its changes are seen
+    changed = dict(base)
+    changed["leads"] = base["leads"].head(1)
+    c = Dataset.build(changed, jan)
+    assert c.all is not a.all and c.leads.height == 1 and c.memo("fact", lambda: 5) == 5
