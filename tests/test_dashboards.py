@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from analytics.dashboards import common, ia, operacoes, secretaria
+from analytics.dashboards import common, ia, inicio, operacoes, secretaria
 from analytics.dashboards.common import KpiSpec, months_back, period_has_data, preset_period
 from analytics.period import Period
 from analytics.privacy import Viewer
@@ -290,3 +290,16 @@ def test_labels_known_unknown_and_null() -> None:
     assert label("stage", "qualified") == "Qualificado"
     assert label("channel", None) is None
     assert labels_of("channel", ["site", "x_y"]) == {"site": "Site", "x_y": "X y"}
+
+
+def test_leads_per_day_fills_empty_days_and_stops_at_as_of() -> None:
+    ds = dataset(
+        start="2025-01-01", end="2025-02-01", as_of="2025-01-04T12:00:00-03:00",
+        leads=[{"id": "A", "created_at": "2025-01-01T08:00:00-03:00"},
+               {"id": "B", "created_at": "2025-01-01T23:59:00-03:00"},  # still 01/01 in São Paulo
+               {"id": "C", "created_at": "2025-01-03T00:00:00-03:00"}],
+    )
+    out = inicio.leads_per_day(ds)
+    # 01/01: A, B · 02/01: none · 03/01: C · 04/01 (as_of day): none; nothing after as_of
+    assert out["Dia"].to_list() == [date(2025, 1, d) for d in (1, 2, 3, 4)]
+    assert out["Leads"].to_list() == [2, 0, 1, 0]

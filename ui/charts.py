@@ -67,6 +67,15 @@ def bars(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], title: str
     return _layout(fig, title)
 
 
+def daily_bars(frame: pl.DataFrame, x: str, y: str, title: str) -> go.Figure:
+    """One bar per day, the day shown as dd/mm (pt-BR; Plotly's own date axis would say "Nov")."""
+    labels = frame[x].dt.strftime("%d/%m").to_list()
+    fig = go.Figure(go.Bar(x=labels, y=frame[y].to_list(), name=y, marker={"color": PALETTE[0]},
+                           hovertemplate="%{x}: %{y}<extra></extra>"))
+    fig.update_xaxes(type="category", nticks=16)
+    return _layout(fig, title, 300)
+
+
 def lines(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], title: str) -> go.Figure:
     fig = go.Figure()
     for col in y:
