@@ -84,6 +84,7 @@ def sidebar_account() -> None:
     sb.markdown(f"**{auth.display_name()}** · {ROLE_LABELS.get(viewer.role, viewer.role)}")
     # the key must not be "logout": streamlit-authenticator writes st.session_state["logout"] itself
     if sb.button("Sair", key="sair"):
+        auth.revoke_cookie()
         authenticator = _authenticator()
         try:
             if authenticator is not None:

@@ -222,6 +222,11 @@ class _Prepared:
 _PREPARED: list[_Prepared] = []
 _PREPARED_MAX = 2
 
+def clear_prepared() -> None:
+    """Forget every shared preparation (after a sync, a forget or a purge: no old rows stay cached)."""
+    _PREPARED.clear()
+
+
 #: attributes set by ``Dataset._scope``
 _SCOPE_ATTRS = ("leads", "conversations", "messages", "lead_messages", "lead_conversations", "_lead_ids",
                 "_conv_ids", "campaigns", "users", "all")

@@ -100,11 +100,15 @@ def cutoff(reference: datetime, settings: Settings) -> datetime | None:
 
     E.g. reference 2026-11-20 02:54 UTC (2026-11-19 23:54 in São Paulo), 2 years →
     2024-11-19 00:00 -03:00 = 2024-11-19 03:00 UTC.
+
+    A reference in the future (a mistyped date in the data) counts as now: one row dated 2062
+    must not make every real row "older than two years" and purge the store.
     """
     if settings.retention_years <= 0:
         return None
     tz = settings.tz
     ref = reference if reference.tzinfo else reference.replace(tzinfo=UTC)
+    ref = min(ref, datetime.now(UTC))
     day = years_before(ref.astimezone(tz).date(), settings.retention_years)
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
 

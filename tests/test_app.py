@@ -452,3 +452,28 @@ def test_placeholder_or_short_cookie_key_is_never_used(monkeypatch: pytest.Monke
     good = "k" * 40
     monkeypatch.setenv("CLINIC_COOKIE_KEY", good)
     assert auth.cookie_key() == good
+
+
+def test_a_logged_out_cookie_never_logs_in_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Logout revokes the browser's token server-side (whether or not the browser drops the cookie)."""
+    import time
+    from types import SimpleNamespace
+
+    from ui import auth
+
+    monkeypatch.setenv("CLINIC_COOKIE_KEY", "k" * 40)
+    monkeypatch.delenv("CLINIC_AUTH_FILE", raising=False)
+    cfg = auth.load_config()
+    token = _token({"username": "gerente", "exp_date": time.time() + 3600}, "k" * 40)
+
+    def browser_session() -> SimpleNamespace:
+        return SimpleNamespace(context=SimpleNamespace(cookies={cfg.cookie_name: token}), session_state={})
+
+    fake = browser_session()
+    monkeypatch.setattr(auth, "st", fake)
+    monkeypatch.setattr(auth, "cookie_key", lambda: "k" * 40)
+    assert auth.cookie_login(cfg) and fake.session_state["username"] == "gerente"
+    auth.revoke_cookie()  # "Sair"
+    fake = browser_session()  # a reload: a new session, same cookie
+    monkeypatch.setattr(auth, "st", fake)
+    assert not auth.cookie_login(cfg) and "authentication_status" not in fake.session_state

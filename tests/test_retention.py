@@ -409,3 +409,29 @@ def test_prepared_dir_is_keyed_by_the_rule_when_rows_were_excluded(tmp_path: Pat
     assert ds.prepared_dir is not None and ds.prepared_dir.parent == tmp_path and ds.prepared_dir.is_dir()
     assert ds.prepared_dir.name.startswith("retention-2-")
     assert Dataset.build(tables, period, SP.with_(retention_years=0)).prepared_dir == tmp_path  # nothing excluded
+
+
+@pytest.mark.postgres
+def test_a_table_emptied_by_retention_is_not_read_again_by_incremental_syncs(pg_source: str, tmp_path: Path) -> None:
+    """Watermarks recorded by earlier syncs are floors: rows purged on purpose stay out, nothing churns."""
+    import psycopg
+
+    from analytics.sources.sync import sync
+
+    with psycopg.connect(pg_source) as con:  # only old messages left in the source
+        con.execute("DELETE FROM conversation_messages WHERE id = 5000")
+    path = tmp_path / "s.duckdb"
+    first = sync(pg_source, path, settings=SP)
+    assert first.purged["conversation_messages"] == 2
+    assert _read_all(path)["conversation_messages"].height == 0
+    again = sync(pg_source, path, settings=SP)
+    assert again.tables["conversation_messages"].fetched == 0  # not the whole table again
+    assert not again.changed and again.data_version == first.data_version
+
+
+def test_a_future_date_in_the_data_never_moves_the_cutoff_past_now() -> None:
+    """A mistyped 2062 timestamp is the data's latest event; the cutoff still comes from today."""
+    future = dt.datetime(2062, 1, 1, tzinfo=dt.UTC)
+    today = dt.datetime.now(dt.UTC)
+    assert retention.cutoff(future, SP) == retention.cutoff(today, SP)
+    assert retention.cutoff(future, SP) < today

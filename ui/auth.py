@@ -165,6 +165,24 @@ def token_user(token: object, key: str, cfg: AuthConfig, now: float) -> str | No
     return username
 
 
+@st.cache_resource(show_spinner=False)
+def _revoked() -> set[str]:
+    """Login cookies of sessions that logged out (per server process): refused even if the browser
+    did not drop the cookie."""
+    return set()
+
+
+def revoke_cookie() -> None:
+    """At logout: the browser's current login cookie can no longer log anyone in."""
+    try:
+        cfg = load_config()
+    except AuthConfigError:
+        return  # no configuration: no cookie login either
+    token = st.context.cookies.get(cfg.cookie_name)
+    if isinstance(token, str) and token:
+        _revoked().add(token)
+
+
 def cookie_login(cfg: AuthConfig) -> bool:
     """Log in from the browser's login cookie, server-side, in this very run; whether it did.
 
@@ -177,7 +195,10 @@ def cookie_login(cfg: AuthConfig) -> bool:
     """
     if st.session_state.get("logout"):
         return False
-    username = token_user(st.context.cookies.get(cfg.cookie_name), cookie_key(), cfg, time.time())
+    token = st.context.cookies.get(cfg.cookie_name)
+    if isinstance(token, str) and token in _revoked():
+        return False
+    username = token_user(token, cookie_key(), cfg, time.time())
     if username is None:
         return False
     user = cfg.users[username]

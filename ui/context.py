@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 import streamlit as st
 
+from analytics import retention
 from analytics.dashboards.common import View
 from analytics.dataset import Dataset, default_as_of, normalize
 from analytics.errors import AnalyticsError
 from analytics.period import Filters, Period
-from analytics.privacy import Viewer, may_open
+from analytics.privacy import PAGE_ACCESS, Viewer, may_open
 from analytics.settings import Settings
 from ui import auth, data
 from ui.filters import FilterState, sidebar
@@ -91,6 +93,10 @@ def open_page(page: str) -> PageContext:
     settings = data.settings()
     as_of = _as_of(src, ver).astimezone(settings.tz)
     state = sidebar(data.filter_options(src, ver), as_of, viewer)
+    cut = retention.cutoff(as_of, settings)
+    if cut is not None and state.period.start < cut.astimezone(settings.tz).date():
+        st.info(f"Parte do período é anterior ao prazo de retenção da LGPD ({settings.retention_years} anos): "
+                f"dados anteriores a {cut.astimezone(settings.tz):%d/%m/%Y} foram excluídos da análise.", icon="🗓️")
     return PageContext(page, viewer, src, ver, settings, as_of, state)
 
 
@@ -126,9 +132,11 @@ def _view(page: str, src: str, ver: str, period: Period, prev: Period, filters: 
 
 def clear_caches() -> None:
     """Drop every cached table, view, figure and formatted table (after a sync)."""
+    from analytics.dataset import clear_prepared
     from ui import charts, widgets
 
     data.clear()
+    clear_prepared()
     for cached in (_view, charts._cached, widgets._shown):
         cached.clear()
 
@@ -179,3 +187,37 @@ def kpis_or_stop(ctx: PageContext) -> View:
         st.stop()
     widgets.kpi_row(page_view.kpis)
     return page_view
+
+
+_PREFETCHED: set[tuple[Any, ...]] = set()
+_PREFETCH_LOCK = threading.Lock()
+
+
+def prefetch(ctx: PageContext) -> None:
+    """Compute, in a background thread, the views the viewer's other pages will open with (same period
+    and filters, the Secretária page's default secretary), so a first visit after login finds them
+    cached (``_view`` is shared and computes each key once: a visit during the computation waits for
+    it). Once per (store version, period, filters, viewer) per process; failures are only logged
+    (the page itself shows the friendly message when visited)."""
+    v = ctx.viewer
+    key = (ctx.src, ctx.ver, ctx.period, ctx.state.filters, v.role, v.user_id, v.username)
+    with _PREFETCH_LOCK:
+        if key in _PREFETCHED:
+            return
+        if len(_PREFETCHED) > 256:
+            _PREFETCHED.clear()
+        _PREFETCHED.add(key)
+    pages = [p for p in PAGE_ACCESS if may_open(v.role, p) and p != ctx.page]
+    sid = v.user_id if v.role == "secretary" else next(iter(secretary_options(ctx)), None)
+    team = team_scope(ctx)
+
+    def work() -> None:
+        for page in pages:
+            extra, filters = ((sid,), team) if page == "secretaria" else ((), ctx.state.filters)
+            try:
+                _view(page, ctx.src, ctx.ver, ctx.period, ctx.state.previous, filters, v.role, v.user_id,
+                      v.username, extra)
+            except Exception as exc:  # a prefetch never fails anything
+                _log.warning("prefetch of %s failed: %s", page, type(exc).__name__)
+
+    threading.Thread(target=work, name="clinic-prefetch", daemon=True).start()

@@ -18,3 +18,4 @@ if daily.frame.height:
                 lambda: charts.daily_bars(daily.frame, "Dia", "Leads", "Leads novos por dia"))
 st.caption("Use o menu à esquerda para abrir os painéis do seu perfil.")
 downloads.buttons(ctx, "Resumo", view, figs)
+context.prefetch(ctx)  # the pages of the menu, while the user reads this one

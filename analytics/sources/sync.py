@@ -291,6 +291,17 @@ class _Run:
         self.src, self.store, self.con, self.report = src, store, store.con, report
         self.full, self.progress = full, progress
         self.meta: dict[str, str] = {}
+        #: the watermarks the previous syncs recorded: never lowered by a retention purge or a forget,
+        #: so rows the store deleted on purpose are not read (and purged) again on every sync
+        self.recorded = {t: store.get_meta(f"watermark.{t}") for t in schema.TABLES}
+        #: the previous sync's retention start: append-only rows older than it are not read again
+        #: (they would only be purged again; the cutoff never moves back)
+        self.retention_floor: datetime | None = None
+        if not full and (rs := store.get_meta("retention_start")):
+            try:
+                self.retention_floor = datetime.fromisoformat(rs)
+            except ValueError:
+                self.retention_floor = None
         self.con.execute("CREATE OR REPLACE TEMP TABLE _touched_conv (id UUID)")
         self.con.execute("CREATE OR REPLACE TEMP TABLE _touched_lead (id UUID)")
 
@@ -320,7 +331,7 @@ class _Run:
             res = TableSync(table)
             self.report.tables[table] = res
             self.con.execute(f"CREATE OR REPLACE TEMP TABLE _changed AS SELECT * FROM {table} LIMIT 0")
-            if self.full or table in _SMALL or self._count(table) == 0:
+            if self.full or table in _SMALL or (self._count(table) == 0 and self.recorded.get(table) is None):
                 self._full_table(table, res, t0)
             else:
                 where, params = self._incremental_where(table)
@@ -347,15 +358,36 @@ class _Run:
 
     def _since(self, table: str, col: str) -> datetime:
         wm = self._one(f"SELECT max({col}) FROM {table}")
+        rec = self.recorded.get(table)
+        if rec is not None and self._watermark_col(table) == col:
+            try:
+                prev = datetime.fromisoformat(rec)
+                wm = prev if wm is None or prev > wm else wm
+            except ValueError:
+                pass  # not a timestamp watermark: the store's own maximum decides
         if wm is None:
             return datetime(1, 1, 2, tzinfo=UTC)
         return wm - SAFETY_LAG
 
     def _id_floor(self, table: str) -> int:
-        return int(self._one(f"SELECT coalesce(max(id), 0) FROM {table}")) - ID_LAG
+        top = int(self._one(f"SELECT coalesce(max(id), 0) FROM {table}"))
+        rec = self.recorded.get(table)
+        if rec is not None and rec.lstrip("-").isdigit():
+            top = max(top, int(rec))
+        return top - ID_LAG
+
+    @staticmethod
+    def _watermark_col(table: str) -> str | None:
+        """The column ``_watermark`` records for a table (``None``: an id, or nothing)."""
+        if table in _TS_APPEND:
+            return _TS_APPEND[table]
+        return {"leads": "created_at", "conversations": "started_at", "procedure_bookings": "booked_at"}.get(table)
 
     def _incremental_where(self, table: str) -> tuple[str | list[str], list[Any]]:
+        recent = "(created_at >= $9 OR created_at IS NULL)"  # $9: placeholder, numbered below
         if table in _BIGINT_APPEND:
+            if self.retention_floor is not None:
+                return f"id > $1 AND {recent.replace('$9', '$2')}", [self._id_floor(table), self.retention_floor]
             return "id > $1", [self._id_floor(table)]
         if table == "llm_interactions":
             floor = self._id_floor(table)
@@ -364,9 +396,15 @@ class _Run:
                 "SELECT min(id) FROM llm_interactions WHERE validated_intent IS NULL AND created_at >= ?", [cutoff]
             )
             low = min(floor, int(first) - 1) if first is not None else floor
-            return "id > $1 AND (id > $2 OR validated_intent IS NOT NULL)", [low, floor]
+            where = "id > $1 AND (id > $2 OR validated_intent IS NOT NULL)"
+            if self.retention_floor is not None:
+                return f"{where} AND {recent.replace('$9', '$3')}", [low, floor, self.retention_floor]
+            return where, [low, floor]
         if table in _TS_APPEND:
-            return f"{_TS_APPEND[table]} >= $1", [self._since(table, _TS_APPEND[table])]
+            since = self._since(table, _TS_APPEND[table])
+            if self.retention_floor is not None:
+                since = max(since, self.retention_floor)
+            return f"{_TS_APPEND[table]} >= $1", [since]
         if table == "procedure_bookings":
             return self._by_time_or_key(table, "booked_at", "SELECT id FROM procedure_bookings WHERE status = 'booked'")
         if table == "conversations":
