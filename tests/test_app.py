@@ -477,3 +477,37 @@ def test_a_logged_out_cookie_never_logs_in_again(monkeypatch: pytest.MonkeyPatch
     fake = browser_session()  # a reload: a new session, same cookie
     monkeypatch.setattr(auth, "st", fake)
     assert not auth.cookie_login(cfg) and "authentication_status" not in fake.session_state
+
+
+@pytest.mark.postgres
+def test_pages_on_a_postgresql_source(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app pointed at the bot's database: the first visit syncs its local store, pages draw from it,
+    the live queue reads PostgreSQL itself, and the admin's sync button syncs again."""
+    from analytics.generator import generate
+    from analytics.sources.resolve import cache_path, remove_prepared
+
+    generate(pg_url, size="tiny")
+    store = cache_path(pg_url)
+    monkeypatch.setenv("CLINIC_SOURCE", pg_url)
+    try:
+        for page in ("executivo", "operacoes", "secretaria"):
+            at = run(page, "gerente" if page == "secretaria" else "admin")
+            assert not at.exception, [e.value for e in at.exception]
+            assert at.metric, page
+            assert not at.error, [e.value for e in at.error]
+        assert store.exists()
+        at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120)
+        at.session_state["authentication_status"] = True
+        at.session_state["username"] = "admin"
+        at.run()
+        button = next(b for b in at.sidebar.button if "Atualizar dados" in str(b.label))
+        button.click()
+        at.run()
+        assert not at.exception
+        # progress from DuckDB's reader threads used to abort this sync (no Streamlit session there)
+        assert any("Sincronização concluída" in s.value for s in at.sidebar.success), \
+            [x.value for x in at.sidebar.error]
+    finally:
+        remove_prepared(store)
+        for p in (store, store.with_name(store.name + ".wal")):
+            p.unlink(missing_ok=True)

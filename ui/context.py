@@ -15,7 +15,7 @@ from analytics.dashboards.common import View
 from analytics.dataset import Dataset, default_as_of, normalize
 from analytics.errors import AnalyticsError
 from analytics.period import Filters, Period
-from analytics.privacy import PAGE_ACCESS, Viewer, may_open
+from analytics.privacy import Viewer, may_open
 from analytics.settings import Settings
 from ui import auth, data
 from ui.filters import FilterState, sidebar
@@ -189,6 +189,19 @@ def kpis_or_stop(ctx: PageContext) -> View:
     return page_view
 
 
+#: the pages ``_view`` builds (PAGE_ACCESS also lists pages that arrive with later issues)
+DASHBOARDS = ("executivo", "operacoes", "marketing", "ia", "secretaria")
+
+
+class _QuietPrefetch(logging.Filter):
+    """Streamlit warns when a cached function runs outside a script thread; the prefetch does so on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "clinic-prefetch" not in record.getMessage()
+
+
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_QuietPrefetch())
+
 _PREFETCHED: set[tuple[Any, ...]] = set()
 _PREFETCH_LOCK = threading.Lock()
 
@@ -207,7 +220,7 @@ def prefetch(ctx: PageContext) -> None:
         if len(_PREFETCHED) > 256:
             _PREFETCHED.clear()
         _PREFETCHED.add(key)
-    pages = [p for p in PAGE_ACCESS if may_open(v.role, p) and p != ctx.page]
+    pages = [p for p in DASHBOARDS if may_open(v.role, p) and p != ctx.page]
     sid = v.user_id if v.role == "secretary" else next(iter(secretary_options(ctx)), None)
     team = team_scope(ctx)
 

@@ -8,6 +8,7 @@ keyed by source + store version and are never mutated; small results use ``st.ca
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -165,11 +166,15 @@ def sync_source(src: str, progress: Any) -> str:
         return "Sincronização indisponível nesta instalação."
     done: set[str] = set()
     total = len(schema.TABLES)
+    script_thread = threading.current_thread()
 
     def cb(p: Any) -> None:
         if getattr(p, "done", False):
             done.add(p.table)
-        progress(min(len(done) / total, 1.0), f"Sincronizando {p.table}…")
+        # per-batch progress comes from DuckDB's reader threads, where Streamlit calls fail (no session):
+        # the bar moves on the per-table events, which come from this thread
+        if threading.current_thread() is script_thread:
+            progress(min(len(done) / total, 1.0), f"Sincronizando {p.table}…")
 
     path = cache_path(src)
     path.parent.mkdir(parents=True, exist_ok=True)

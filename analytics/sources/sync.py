@@ -50,6 +50,7 @@ gets ``source`` (URL without password), ``last_sync_at``, ``last_full_sync_at`` 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -455,11 +456,12 @@ class _Run:
         counter = [0]
         progress = self.progress
 
-        def batches():  # per batch, not per row
+        def batches():  # per batch, not per row; runs on DuckDB's reader threads, not the caller's
             for batch in raw:
                 counter[0] += batch.num_rows
                 if progress is not None:
-                    progress(SyncProgress(table, counter[0], time.perf_counter() - t0))
+                    with contextlib.suppress(Exception):  # a progress display never fails the sync
+                        progress(SyncProgress(table, counter[0], time.perf_counter() - t0))
                 yield batch
 
         return pa.RecordBatchReader.from_batches(raw.schema, batches()), counter
