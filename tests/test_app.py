@@ -511,3 +511,12 @@ def test_pages_on_a_postgresql_source(pg_url: str, monkeypatch: pytest.MonkeyPat
         remove_prepared(store)
         for p in (store, store.with_name(store.name + ".wal")):
             p.unlink(missing_ok=True)
+
+
+def test_a_period_before_the_retention_cutoff_says_so(env: Path) -> None:
+    """2001 is more than two years before the store's latest event (2026): the page says the data is gone."""
+    at = run("executivo", "admin", {"periodo": "custom", "de": "2001-01-01", "ate": "2001-01-31"})
+    assert not at.exception
+    assert any("prazo de retenção" in i.value for i in at.info)
+    at = run("executivo", "admin", {"periodo": "30d"})
+    assert not any("prazo de retenção" in i.value for i in at.info)
