@@ -222,6 +222,7 @@ class _Prepared:
 _PREPARED: list[_Prepared] = []
 _PREPARED_MAX = 2
 
+
 def clear_prepared() -> None:
     """Forget every shared preparation (after a sync, a forget or a purge: no old rows stay cached)."""
     _PREPARED.clear()
