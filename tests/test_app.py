@@ -480,13 +480,13 @@ def test_a_logged_out_cookie_never_logs_in_again(monkeypatch: pytest.MonkeyPatch
 
 
 @pytest.mark.postgres
-def test_pages_on_a_postgresql_source(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pages_on_a_postgresql_source(pg_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The app pointed at the bot's database: the first visit syncs its local store, pages draw from it,
     the live queue reads PostgreSQL itself, and the admin's sync button syncs again."""
     from analytics.generator import generate
     from analytics.sources.resolve import cache_path, remove_prepared
 
-    generate(pg_url, size="tiny")
+    generate(pg_url, size="tiny", truth_path=tmp_path / "truth.json")
     store = cache_path(pg_url)
     monkeypatch.setenv("CLINIC_SOURCE", pg_url)
     try:
