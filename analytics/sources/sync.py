@@ -350,11 +350,9 @@ class _Run:
                 self.progress(SyncProgress(table, res.fetched, res.seconds, done=True))
 
     def _watermark(self, table: str) -> Any:
-        if table in _TS_APPEND:
-            return self._one(f"SELECT max({_TS_APPEND[table]}) FROM {table}")
-        if schema.TABLES[table][0].duck == "BIGINT":
-            return self._one(f"SELECT max(id) FROM {table}")
-        col = {"leads": "created_at", "conversations": "started_at", "procedure_bookings": "booked_at"}.get(table)
+        col = self._watermark_col(table)
+        if col is None and schema.TABLES[table][0].duck == "BIGINT":
+            col = "id"
         return self._one(f"SELECT max({col}) FROM {table}") if col else None
 
     def _since(self, table: str, col: str) -> datetime:
@@ -379,16 +377,18 @@ class _Run:
 
     @staticmethod
     def _watermark_col(table: str) -> str | None:
-        """The column ``_watermark`` records for a table (``None``: an id, or nothing)."""
+        """The timestamp column ``_watermark`` records for a table (``None``: its id, or nothing)."""
         if table in _TS_APPEND:
             return _TS_APPEND[table]
         return {"leads": "created_at", "conversations": "started_at", "procedure_bookings": "booked_at"}.get(table)
 
     def _incremental_where(self, table: str) -> tuple[str | list[str], list[Any]]:
-        recent = "(created_at >= $9 OR created_at IS NULL)"  # $9: placeholder, numbered below
+        def recent(n: int) -> str:  # created at or after the previous cutoff (parameter $n)
+            return f"(created_at >= ${n} OR created_at IS NULL)"
+
         if table in _BIGINT_APPEND:
             if self.retention_floor is not None:
-                return f"id > $1 AND {recent.replace('$9', '$2')}", [self._id_floor(table), self.retention_floor]
+                return f"id > $1 AND {recent(2)}", [self._id_floor(table), self.retention_floor]
             return "id > $1", [self._id_floor(table)]
         if table == "llm_interactions":
             floor = self._id_floor(table)
@@ -399,7 +399,7 @@ class _Run:
             low = min(floor, int(first) - 1) if first is not None else floor
             where = "id > $1 AND (id > $2 OR validated_intent IS NOT NULL)"
             if self.retention_floor is not None:
-                return f"{where} AND {recent.replace('$9', '$3')}", [low, floor, self.retention_floor]
+                return f"{where} AND {recent(3)}", [low, floor, self.retention_floor]
             return where, [low, floor]
         if table in _TS_APPEND:
             since = self._since(table, _TS_APPEND[table])
