@@ -59,10 +59,16 @@ def login_page() -> None:
         st.title("🦷 Clinic Analytics")
         try:
             authenticator.login(location="main", fields=auth.LOGIN_FIELDS, key="login")
+        except auth.LoginLocked as exc:
+            st.error(f"Muitas tentativas sem sucesso para este usuário. Tente novamente em "
+                     f"{max(1, round(exc.wait / 60))} min.", icon="🔒")
+            return
         except Exception:
             st.error("Não foi possível validar o login. Tente novamente.")
             return
         status = st.session_state.get("authentication_status")
+        if status is not True and auth.demo_logins_disabled():
+            st.warning(auth.DEMO_LOGINS_OFF, icon="🔐")
         if status is True:
             st.success("Login efetuado. Abrindo seus painéis…")
             st.button("Continuar", key="after_login")

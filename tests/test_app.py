@@ -489,6 +489,7 @@ def test_pages_on_a_postgresql_source(pg_url: str, monkeypatch: pytest.MonkeyPat
     generate(pg_url, size="tiny", truth_path=tmp_path / "truth.json")
     store = cache_path(pg_url)
     monkeypatch.setenv("CLINIC_SOURCE", pg_url)
+    monkeypatch.setenv("CLINIC_ALLOW_DEMO_LOGINS", "1")  # generated data: the demo logins may read it
     try:
         for page in ("executivo", "operacoes", "secretaria"):
             at = run(page, "gerente" if page == "secretaria" else "admin")

@@ -23,8 +23,9 @@ import copy
 import logging
 import os
 import secrets
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +82,54 @@ def _read(path: str, mtime: float) -> AuthConfig:
     return parse_config(Path(path).read_text(encoding="utf-8"))
 
 
+#: bcrypt hashes of the committed demo logins: their passwords are public (README)
+DEMO_HASHES = frozenset({
+    "$2b$12$8fFPnPTnWVKcfVdS38d6wuslWw7ksNzKrDM2PkP7Ql3NwL9VcJJKq",
+    "$2b$12$03PLW02JG.cCUEkQcYHaVeZhoM7ABxN0wc.EoAm2.tWEH22g7LFIe",
+    "$2b$12$8SyiCzdCau3ZgrvHKRUMGO1WK5856ILtUwpLD2i.Sx7GZ4siKLcCq",
+    "$2b$12$lZrwHpExAZ/wm4i4qZd4s.KefQsG4lYz2qtp6jUjgDcSYRT4MFIFu",
+    "$2b$12$syjODB3.bRmE9puiZJngmeknLl4O52rkMfiNwFEJrYuGExyjbprJy",
+})
+DEMO_LOGINS_OFF = ("Contas de demonstração desativadas: este servidor lê a base de dados real. "
+                   "Gere um auth.yaml com senhas próprias (veja o README).")
+
+
+def demo_logins_blocked() -> bool:
+    """Whether logins whose password is a public demo password are refused: the source is a PostgreSQL
+    database (real patient data) and ``CLINIC_ALLOW_DEMO_LOGINS=1`` (a demo on PostgreSQL) is not set."""
+    from ui.data import is_postgres, source
+
+    return is_postgres(source()) and os.environ.get("CLINIC_ALLOW_DEMO_LOGINS") != "1"
+
+
+def demo_logins_disabled() -> bool:
+    """Whether auth.yaml has demo logins that ``demo_logins_blocked`` turns off (the login page says so)."""
+    if not demo_logins_blocked():
+        return False
+    p = auth_path()
+    try:
+        cfg = _read(str(p), p.stat().st_mtime)
+    except (OSError, AuthConfigError):
+        return False
+    return any(u["password"] in DEMO_HASHES for u in cfg.users.values())
+
+
+def without_demo_logins(cfg: AuthConfig) -> AuthConfig:
+    """``cfg`` without the users whose hash is a committed demo hash (``DEMO_HASHES``)."""
+    kept = {name: u for name, u in cfg.users.items() if u["password"] not in DEMO_HASHES}
+    if not kept:
+        raise AuthConfigError("só há contas de demonstração, desativadas com a base real; gere um auth.yaml "
+                              "com senhas próprias (veja o README)")
+    return replace(cfg, users=kept)
+
+
 def load_config() -> AuthConfig:
+    """auth.yaml, validated; without the public demo logins when the app reads a real database."""
     p = auth_path()
     if not p.exists():
         raise AuthConfigError("arquivo auth.yaml não encontrado")
-    return _read(str(p), p.stat().st_mtime)
+    cfg = _read(str(p), p.stat().st_mtime)
+    return without_demo_logins(cfg) if demo_logins_blocked() else cfg
 
 
 @st.cache_resource(show_spinner=False)
@@ -122,8 +166,82 @@ def authenticator(cfg: AuthConfig) -> Any:
                "password": u["password"], "roles": [u["role"]]}
         for name, u in cfg.users.items()
     }}
-    return stauth.Authenticate(copy.deepcopy(creds), cfg.cookie_name, cookie_key(), cfg.expiry_days,
-                               auto_hash=False)
+    return throttled(stauth.Authenticate(copy.deepcopy(creds), cfg.cookie_name, cookie_key(), cfg.expiry_days,
+                                         auto_hash=False))
+
+
+#: failed password checks of one username within ``LOCKOUT_SECONDS`` that lock it for the rest of that window
+MAX_FAILURES = 5
+LOCKOUT_SECONDS = 15 * 60
+
+
+class LoginLocked(AnalyticsError):
+    """Too many failed password checks for a username; ``wait`` seconds until the next try."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(f"login locked for {wait:.0f} s")
+        self.wait = wait
+
+
+class LoginThrottle:
+    """Failed password checks per username (as typed, lower-cased), process-wide.
+
+    A username with ``MAX_FAILURES`` failures within ``LOCKOUT_SECONDS`` is locked until the oldest of
+    them is ``LOCKOUT_SECONDS`` old; while locked, no password is checked (a right one included). A
+    success clears its failures. Unknown usernames count the same (no hint of which users exist); at
+    most ``max_names`` names are tracked (the oldest dropped)."""
+
+    def __init__(self, max_failures: int = MAX_FAILURES, window: float = LOCKOUT_SECONDS,
+                 max_names: int = 10_000) -> None:
+        self.max_failures, self.window, self.max_names = max_failures, window, max_names
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def wait(self, username: str, now: float) -> float:
+        """Seconds until ``username`` may try again (0: it may try now)."""
+        with self._lock:
+            recent = [t for t in self._failures.get(username, []) if now - t < self.window]
+            if len(recent) < self.max_failures:
+                return 0.0
+            return recent[-self.max_failures] + self.window - now
+
+    def record(self, username: str, ok: bool, now: float) -> None:
+        with self._lock:
+            if ok:
+                self._failures.pop(username, None)
+                return
+            recent = [t for t in self._failures.pop(username, []) if now - t < self.window]
+            self._failures[username] = [*recent, now][-self.max_failures:]
+            while len(self._failures) > self.max_names:
+                self._failures.pop(next(iter(self._failures)))
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> LoginThrottle:
+    return LoginThrottle()
+
+
+def throttled(auth_obj: Any, throttle: LoginThrottle | None = None) -> Any:
+    """``auth_obj`` (a streamlit-authenticator ``Authenticate``) with its password check behind the
+    throttle: a locked username raises ``LoginLocked`` before any check; every check is recorded."""
+    guard = throttle or _throttle()
+    ctrl = auth_obj.authentication_controller
+    check = ctrl.login
+
+    def login(username: str | None = None, password: str | None = None, *args: Any, **kwargs: Any) -> Any:
+        if not username:  # a token (cookie) login: no password is tried
+            return check(username, password, *args, **kwargs)
+        name = username.lower().strip()
+        wait = guard.wait(name, time.time())
+        if wait > 0:
+            _log.warning("login refused: too many failed attempts for one username")
+            raise LoginLocked(wait)
+        ok = check(username, password, *args, **kwargs)
+        guard.record(name, ok is True, time.time())
+        return ok
+
+    ctrl.login = login
+    return auth_obj
 
 
 LOGIN_FIELDS = {"Form name": "Entrar", "Username": "Usuário", "Password": "Senha", "Login": "Entrar"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -211,7 +212,10 @@ def prefetch(ctx: PageContext) -> None:
     and filters, the Secretária page's default secretary), so a first visit after login finds them
     cached (``_view`` is shared and computes each key once: a visit during the computation waits for
     it). Once per (store version, period, filters, viewer) per process; failures are only logged
-    (the page itself shows the friendly message when visited)."""
+    (the page itself shows the friendly message when visited). ``CLINIC_PREFETCH=0`` switches it off
+    (``bench/pages.py`` uses it to time a page's first computation in the browser)."""
+    if os.environ.get("CLINIC_PREFETCH") == "0":
+        return
     v = ctx.viewer
     key = (ctx.src, ctx.ver, ctx.period, ctx.state.filters, v.role, v.user_id, v.username)
     with _PREFETCH_LOCK:
