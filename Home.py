@@ -127,6 +127,15 @@ def _refusal(pid: str) -> st.Page:
     return st.Page(show, title=title, icon=icon, url_path=pid, visibility="hidden")
 
 
+def _alias(path: str, target: st.Page) -> st.Page:
+    """A hidden page at ``/<path>`` that opens ``target`` (keeping the filters in the URL)."""
+    def show() -> None:
+        st.switch_page(target, query_params=st.query_params.to_dict())
+
+    show.__name__ = f"alias_{path}"
+    return st.Page(show, title=target.title, url_path=path, visibility="hidden")
+
+
 def _login_at(pid: str) -> st.Page:
     def show() -> None:
         login_page()
@@ -148,13 +157,16 @@ def main() -> None:
             viewer = auth.current_viewer()
     if viewer is None:
         pages = [st.Page(login_page, title="Entrar", icon="🔑", url_path="entrar", default=True)]
-        st.navigation(pages + [_login_at(pid) for pid in PAGES], position="hidden").run()
+        st.navigation(pages + [_login_at(pid) for pid in (*PAGES, "inicio")], position="hidden").run()
         st.stop()
-    pages = [st.Page("ui/landing.py", title="Início", icon="🏠", default=True, url_path="inicio")]
+    # the landing is served at "/"; a typed or bookmarked /inicio opens it too (the default page
+    # reserves its own url_path without serving it, hence "home" + a hidden alias)
+    home = st.Page("ui/landing.py", title="Início", icon="🏠", default=True, url_path="home")
+    pages = [home, _alias("inicio", home)]
     pages += [st.Page(f, title=t, icon=i, url_path=pid) if may_open(viewer.role, pid) else _refusal(pid)
               for pid, (f, t, i) in PAGES.items()]
     nav = st.navigation(pages)
-    st.session_state["_timing_page"] = nav.url_path or "inicio"
+    st.session_state["_timing_page"] = nav.url_path if nav.url_path in PAGES else "inicio"
     sidebar_account()
     try:
         nav.run()

@@ -2,7 +2,7 @@
 funnel stages, statuses). Display only: ids stay as they are in data, filters and URLs.
 
 The vocabulary is open: a value without a label is shown humanised (underscores → spaces, first letter
-capitalised), e.g. ``tiktok_ads`` → ``Tiktok ads``.
+capitalised), e.g. ``pinterest_ads`` → ``Pinterest ads``.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ LABELS: dict[str, dict[str, str]] = {
     "channel": {
         "instagram": "Instagram", "facebook": "Facebook", "google_ads": "Google Ads",
         "google_organic": "Google orgânico", "referral": "Indicação", "site": "Site", "walk_in": "Presencial",
+        "tiktok": "TikTok", "tiktok_ads": "TikTok Ads", "whatsapp": "WhatsApp", "youtube": "YouTube",
+        "linkedin": "LinkedIn", "email": "E-mail", "meta_ads": "Meta Ads",
     },
     "procedure": {
         "ortodontia": "Ortodontia", "implante": "Implante", "clareamento": "Clareamento", "limpeza": "Limpeza",
@@ -27,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
     "reason": {
         "pedido_do_cliente": "Pedido do cliente", "baixa_confianca": "Baixa confiança do bot",
         "reclamacao": "Reclamação", "negociacao_preco": "Negociação de preço", "fora_do_escopo": "Fora do escopo",
+        "problema_pagamento": "Problema de pagamento",
     },
     "playbook": {
         "primeira_consulta": "Primeira consulta", "orcamento": "Orçamento", "reativacao": "Reativação",

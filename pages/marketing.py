@@ -23,6 +23,8 @@ with left:
             lambda: charts.bars(t["roi"].frame, "Canal", ("ROI",), "ROI por canal (%)", "percent"),
         )
         widgets.show_table(t["roi"], key)
+    else:
+        st.caption("ROI por canal: nenhum canal com custo de campanha neste recorte.")
 with right:
     if t["cpa"].frame.height:
         charts.show(

@@ -11,25 +11,30 @@ from ui import charts, context, downloads, widgets
 
 ctx = context.open_page("secretaria")
 st.title("🗂️ Painel da Secretária")
-if ctx.viewer.role == "secretary":
+me = ctx.viewer.role == "secretary"
+options = context.secretary_options(ctx, scoped=True)
+if me:
     sid = ctx.viewer.user_id
-else:
-    options = context.secretary_options(ctx)
+else:  # the sidebar's secretary filter, when set, narrows the choice
     sid = st.selectbox("Secretária", list(options), format_func=lambda k: options[k]) if options else None
-st.caption(f"{ctx.state.label} · variação = eu − equipe")
+name = options.get(sid or "", "")
+st.caption(f"{ctx.state.label} · variação = {'eu' if me else name.split(' ')[0] or 'secretária'} − equipe")
 view = context.view(ctx, sid, filters=context.team_scope(ctx))
 if view.empty:
     widgets.no_data(ctx.state.label)
     st.stop()
-widgets.kpi_row(view.kpis, delta_label="eu − equipe")
+if view.extra.get("period_empty"):
+    st.info(f"Nenhum atendimento {'seu' if me else 'dela'} em {ctx.state.label}. Abaixo, os leads em aberto "
+            "de hoje.", icon="📭")
+widgets.kpi_row(view.kpis, delta_label="eu − equipe" if me else "secretária − equipe")
 key = context.view_key(ctx, sid)
 t = view.tables
 left, right = st.columns([5, 6])
 with left:
-    st.subheader("Eu × equipe")
+    st.subheader("Eu × equipe" if me else f"{name} × equipe")
     widgets.show_table(t["compare"], key)
 with right:
-    st.subheader("Meus leads prioritários")
+    st.subheader("Meus leads prioritários" if me else "Leads prioritários")
     masked = "" if ctx.viewer.unmasked else " Dados mascarados."
     st.caption(f"Leads em aberto ordenados por maturidade × recência da última mensagem.{masked}")
     widgets.show_table(t["leads"], key, height=360)

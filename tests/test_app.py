@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 pytest.importorskip("streamlit")
@@ -521,3 +522,73 @@ def test_a_period_before_the_retention_cutoff_says_so(env: Path) -> None:
     assert any("prazo de retenção" in i.value for i in at.info)
     at = run("executivo", "admin", {"periodo": "30d"})
     assert not any("prazo de retenção" in i.value for i in at.info)
+
+
+def test_whole_period_before_the_retention_cutoff_is_named(env: Path) -> None:
+    at = run("executivo", "admin", {"periodo": "custom", "de": "2001-01-01", "ate": "2001-01-31"})
+    assert any("Todo o período é anterior" in i.value for i in at.info)
+
+
+def test_inicio_opened_by_url(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/inicio (a bookmark) opens the landing, not Streamlit's English "Page not found"."""
+    at = open_url(_home_as(monkeypatch, env, "gerente"), "inicio")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric and any("Início" in t.value for t in at.title)
+    at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=120)
+    at.run()
+    at = open_url(at, "inicio")  # logged out: the login form at that URL
+    assert not at.exception and len(at.text_input) == 2
+
+
+def _secretaries(store: Path) -> dict[str, str]:
+    con = duckdb.connect(str(store), read_only=True)
+    rows = con.sql("SELECT CAST(id AS VARCHAR), name FROM users WHERE role = 'secretary' ORDER BY name").fetchall()
+    con.close()
+    return dict(rows)
+
+
+def test_sidebar_secretary_filter_narrows_the_secretaria_picker(env: Path) -> None:
+    secs = _secretaries(env)
+    last = list(secs)[-1]  # not the picker's default (the first by name)
+    at = run("secretaria", "gerente", {"sec": last})
+    assert not at.exception
+    picker = next(s for s in at.selectbox if s.label == "Secretária")
+    assert picker.options == [secs[last]] and picker.value == last
+    assert any(secs[last] in h.value for h in at.subheader)  # "<name> × equipe", not "Eu × equipe"
+
+
+def test_secretaria_in_an_empty_period_shows_open_leads_without_empty_kpis(env: Path) -> None:
+    at = run("secretaria", "gerente", {"periodo": "custom", "de": "2026-01-01", "ate": "2026-01-31"})
+    assert not at.exception
+    if any("Não há dados" in i.value for i in at.info):
+        pytest.skip("no open leads at all in this store")  # the whole-page empty state instead
+    assert any("Nenhum atendimento" in i.value for i in at.info), [i.value for i in at.info]
+    assert not at.metric  # no row of "—" KPIs
+    assert at.dataframe  # the open leads
+
+
+def test_secretary_login_not_in_the_data_is_told_so(env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    from tests.e2e_support import write_auth
+
+    p = tmp_path / "auth.yaml"
+    unknown = "00000000-0000-0000-0000-00000000dead"
+    write_auth(p, {"nova": {"password": "x" * 12, "role": "secretary", "user_id": unknown}})
+    monkeypatch.setenv("CLINIC_AUTH_FILE", str(p))
+    for page in ("inicio", "secretaria"):
+        at = run(page, "nova")
+        assert not at.exception
+        assert any("não está vinculado" in w.value for w in at.warning), page
+        assert not at.metric
+
+
+def test_value_axis_formats_small_values_readably() -> None:
+    """Ticks never read "R$ 1, R$ 1, R$ 0" or "0 0 1 1" on a sparse filter."""
+    from ui.charts import bars, value_axis
+
+    assert value_axis("count", [0, 1, 1]) == {"tickformat": ",d", "dtick": 1}
+    assert value_axis("count", [0, 120]) == {"tickformat": ",d"}
+    assert value_axis("brl", [0.4, 1.2])["tickformat"] == ",.2~f"  # R$ 0,4 … R$ 1,2; R$ 1.500 stays whole
+    assert value_axis("percent", [None, 0.5]) == {"ticksuffix": "%", "tickformat": ",.1~f"}
+    fig = bars(pl.DataFrame({"Canal": ["a", "b"], "Leads": [0, 1]}), "Canal", ("Leads",), "t", horizontal=True)
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == ",d"

@@ -279,9 +279,9 @@ def test_exports_carry_masked_rows() -> None:
 def test_labels_known_unknown_and_null() -> None:
     from analytics.labels import label, label_expr, labels_of
 
-    f = pl.DataFrame({"c": ["google_organic", "walk_in", "tiktok_ads", None]})
+    f = pl.DataFrame({"c": ["google_organic", "walk_in", "pinterest_ads", "tiktok", None]})
     assert f.select(label_expr("c", "channel"))["c"].to_list() == [
-        "Google orgânico", "Presencial", "Tiktok ads", None,  # unknown: underscores → spaces, capitalised
+        "Google orgânico", "Presencial", "Pinterest ads", "TikTok", None,  # unknown: underscores → spaces
     ]
     assert label("procedure", "canal") == "Canal (endodontia)"
     assert label("intent", "duvida_procedimento") == "Dúvida sobre procedimento"

@@ -10,7 +10,18 @@ import polars as pl
 import streamlit as st
 
 PALETTE = ["#0F766E", "#F59E0B", "#6366F1", "#EF4444", "#10B981", "#8B5CF6", "#EC4899", "#64748B"]
-_UNIT_FMT = {"brl": "R$ ,.2f", "percent": ",.0f", "seconds": ",.0f", "count": ",.0f"}
+def value_axis(unit: str, values: list[Any]) -> dict[str, Any]:
+    """Tick format of a value axis in ``unit``: R$ and % with decimals only when a tick needs them
+    ("~" trims zeros: R$ 1.500, R$ 0,5), counts as whole numbers (one tick per unit on a small range,
+    never "0 0 1 1")."""
+    top = max((abs(v) for v in values if v is not None), default=0)
+    if unit == "brl":
+        return {"tickprefix": "R$ ", "tickformat": ",.2~f"}
+    if unit == "percent":
+        return {"ticksuffix": "%", "tickformat": ",.1~f"}
+    if unit in ("count", "seconds"):
+        return {"tickformat": ",d", **({"dtick": 1} if top <= 5 else {})}
+    return {"tickformat": ",.1~f"}
 
 
 @st.cache_resource(ttl=300, max_entries=256, show_spinner=False)
@@ -52,15 +63,15 @@ def funnel(frame: pl.DataFrame) -> go.Figure:
 def bars(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], title: str, unit: str = "count",
          horizontal: bool = False) -> go.Figure:
     fig = go.Figure()
+    every: list[Any] = []
     for col in y:
         vals = frame[col].to_list()
+        every += vals
         if horizontal:
             fig.add_bar(y=frame[x].to_list(), x=vals, name=col, orientation="h")
         else:
             fig.add_bar(x=frame[x].to_list(), y=vals, name=col)
-    axis = {"tickformat": _UNIT_FMT.get(unit, ",.1f"), "ticksuffix": "%" if unit == "percent" else ""}
-    if unit == "brl":
-        axis = {"tickprefix": "R$ ", "tickformat": ",.0f"}
+    axis = value_axis(unit, every)
     fig.update_xaxes(**axis) if horizontal else fig.update_yaxes(**axis)
     if horizontal:
         fig.update_yaxes(autorange="reversed")
@@ -97,10 +108,8 @@ def trends(frame: pl.DataFrame, x: str, y: list[str] | tuple[str, ...], units: d
             vals = [None if v is None else v / 60 for v in vals]
         fig.add_scatter(x=frame[x].to_list(), y=vals, name=col, mode="lines+markers",
                         row=i, col=1, showlegend=False, line={"color": PALETTE[(i - 1) % len(PALETTE)]})
-        if unit == "brl":
-            fig.update_yaxes(tickprefix="R$ ", tickformat=",.0f", row=i, col=1)
-        elif unit == "percent":
-            fig.update_yaxes(ticksuffix="%", tickformat=",.0f", row=i, col=1)
+        if unit in ("brl", "percent"):
+            fig.update_yaxes(**value_axis(unit, vals), row=i, col=1)
         elif unit == "seconds":
             fig.update_yaxes(ticksuffix=" min", tickformat=",.1~f", row=i, col=1)
             fig.update_traces(hovertemplate="%{x}: %{y:,.1f} min<extra></extra>", row=i, col=1)
@@ -147,6 +156,6 @@ def confusion(frame: pl.DataFrame) -> go.Figure:
         z[idx[rev]][idx[det]] = n
     fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, colorscale="Blues", text=z, texttemplate="%{text}",
                                hovertemplate="revisada %{y} · detectada %{x}: %{z}<extra></extra>"))
-    fig.update_xaxes(title="intenção detectada pelo bot", tickangle=-35)
+    fig.update_xaxes(title="intenção detectada pelo bot", tickangle=-45, automargin=True)
     fig.update_yaxes(title="intenção revisada", autorange="reversed")
     return _layout(fig, "Matriz de confusão de intenções", 460)

@@ -93,11 +93,18 @@ def open_page(page: str) -> PageContext:
         st.stop()
     settings = data.settings()
     as_of = _as_of(src, ver).astimezone(settings.tz)
-    state = sidebar(data.filter_options(src, ver), as_of, viewer)
+    choices = data.filter_options(src, ver)
+    if viewer.role == "secretary" and viewer.user_id not in choices.get("sec", {}):
+        st.warning("Seu login não está vinculado a nenhuma secretária desta base de dados (o user_id do "
+                   "auth.yaml não existe aqui). Avise o administrador.", icon="🔗")
+        st.stop()
+    state = sidebar(choices, as_of, viewer)
     cut = retention.cutoff(as_of, settings)
-    if cut is not None and state.period.start < cut.astimezone(settings.tz).date():
-        st.info(f"Parte do período é anterior ao prazo de retenção da LGPD ({settings.retention_years} anos): "
-                f"dados anteriores a {cut.astimezone(settings.tz):%d/%m/%Y} foram excluídos da análise.", icon="🗓️")
+    cut_day = None if cut is None else cut.astimezone(settings.tz).date()
+    if cut_day is not None and state.period.start < cut_day:
+        part = "Todo o período é anterior" if state.period.end <= cut_day else "Parte do período é anterior"
+        st.info(f"{part} ao prazo de retenção da LGPD ({settings.retention_years} anos): "
+                f"dados anteriores a {cut_day:%d/%m/%Y} foram excluídos da análise.", icon="🗓️")
     return PageContext(page, viewer, src, ver, settings, as_of, state)
 
 
@@ -168,9 +175,13 @@ def view(ctx: PageContext, *extra: Any, filters: Filters | None = None) -> View:
     raise AssertionError  # unreachable
 
 
-def secretary_options(ctx: PageContext) -> dict[str, str]:
-    """users.id -> name of the secretaries, sorted by name (the manager/admin picker on Secretária)."""
-    return dict(data.filter_options(ctx.src, ctx.ver).get("sec", {}))
+def secretary_options(ctx: PageContext, scoped: bool = False) -> dict[str, str]:
+    """users.id -> name of the secretaries, sorted by name (the manager/admin picker on Secretária);
+    ``scoped``: only those of the sidebar's secretary filter when it is set."""
+    every = dict(data.filter_options(ctx.src, ctx.ver).get("sec", {}))
+    chosen = ctx.state.filters.secretaries if scoped else ()
+    narrowed = {k: v for k, v in every.items() if k in chosen}
+    return narrowed or every
 
 
 def team_scope(ctx: PageContext) -> Filters:

@@ -131,7 +131,14 @@ def build(
                        {"Maturidade": "count", "Prioridade": "count"}),
         "feedback": trend_table(trend, FEEDBACK, "Minhas avaliações por mês"),
     }
-    return View(kpis=ks, tables=tables, has_data=period_has_data(mine) or tables["leads"].frame.height > 0)
+    active = period_has_data(mine)
+    if not active:  # nothing of hers in the period: no row of "—" KPIs (the page says so instead)
+        ks = ()
+    values = [c for c in trend.columns if c not in ("Mês", "Início")]
+    if trend.height and not trend.select(pl.any_horizontal(pl.col(values).is_not_null()).any()).item():
+        tables["feedback"] = trend_table(trend.clear(), FEEDBACK, "Minhas avaliações por mês")  # no empty chart
+    return View(kpis=ks, tables=tables, has_data=active or tables["leads"].frame.height > 0,
+                extra={"period_empty": not active})
 
 
 def team_filters(filters: Filters) -> Filters:
