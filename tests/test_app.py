@@ -586,9 +586,9 @@ def test_value_axis_formats_small_values_readably() -> None:
     """Ticks never read "R$ 1, R$ 1, R$ 0" or "0 0 1 1" on a sparse filter."""
     from ui.charts import bars, value_axis
 
-    assert value_axis("count", [0, 1, 1]) == {"tickformat": ",d", "dtick": 1}
-    assert value_axis("count", [0, 120]) == {"tickformat": ",d"}
+    assert value_axis("count", [0, 1, 1]) == {"rangemode": "tozero", "tickformat": ",d", "dtick": 1}
+    assert value_axis("count", [0, 120]) == {"rangemode": "tozero", "tickformat": ",d"}
     assert value_axis("brl", [0.4, 1.2])["tickformat"] == ",.2~f"  # R$ 0,4 … R$ 1,2; R$ 1.500 stays whole
-    assert value_axis("percent", [None, 0.5]) == {"ticksuffix": "%", "tickformat": ",.1~f"}
+    assert value_axis("percent", [None, 0.5]) == {"rangemode": "tozero", "ticksuffix": "%", "tickformat": ",.1~f"}
     fig = bars(pl.DataFrame({"Canal": ["a", "b"], "Leads": [0, 1]}), "Canal", ("Leads",), "t", horizontal=True)
     assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == ",d"

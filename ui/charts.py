@@ -15,13 +15,14 @@ def value_axis(unit: str, values: list[Any]) -> dict[str, Any]:
     ("~" trims zeros: R$ 1.500, R$ 0,5), counts as whole numbers (one tick per unit on a small range,
     never "0 0 1 1")."""
     top = max((abs(v) for v in values if v is not None), default=0)
+    base = {"rangemode": "tozero"}  # all-zero bars start at 0, not at −1
     if unit == "brl":
-        return {"tickprefix": "R$ ", "tickformat": ",.2~f"}
+        return {**base, "tickprefix": "R$ ", "tickformat": ",.2~f"}
     if unit == "percent":
-        return {"ticksuffix": "%", "tickformat": ",.1~f"}
+        return {**base, "ticksuffix": "%", "tickformat": ",.1~f"}
     if unit in ("count", "seconds"):
-        return {"tickformat": ",d", **({"dtick": 1} if top <= 5 else {})}
-    return {"tickformat": ",.1~f"}
+        return {**base, "tickformat": ",d", **({"dtick": 1} if top <= 5 else {})}
+    return {**base, "tickformat": ",.1~f"}
 
 
 @st.cache_resource(ttl=300, max_entries=256, show_spinner=False)
