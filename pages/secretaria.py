@@ -52,4 +52,4 @@ if t["feedback"].frame.height:
             "Minhas avaliações por mês (CSAT 1–5, NPS −100 a 100)",
         ),
     )
-downloads.buttons(ctx, "Painel da Secretária", view, figs)
+downloads.buttons(ctx, "Painel da Secretária", view, figs, subject=name or None)

@@ -93,7 +93,7 @@ def test_csv_is_excel_friendly_ptbr() -> None:
     text = raw.decode("utf-8-sig")
     lines = text.split("\r\n")
     assert lines[0] == "Relatório;Painel Executivo"
-    assert "Gerado em;01/02/2025 10:05 (America/Sao_Paulo)" in lines
+    assert "Gerado em;01/02/2025 10:05 (horário de Brasília)" in lines
     assert "Receita;1234,56;R$;R$ 1.234,56;100;" in lines  # raw value with decimal comma, then formatted
     assert "Conversão;12,5;%;12,5%;-1,25;" in lines
     # KPIs come before the tables
@@ -114,7 +114,7 @@ def test_sheet_names_valid_unique_and_short() -> None:
     assert sheet_name("Leads: detalhe/Operações?", taken) == "Leads detalhe Operações"
     long = "Conversão por origem e por secretária no período"
     a, b = sheet_name(long, taken), sheet_name(long, taken)
-    assert a == long[:31] and len(b) <= 31 and b.endswith(" (2)") and a != b
+    assert a == "Conversão por origem…" and len(b) <= 31 and b.endswith(" (2)") and a != b
     assert sheet_name("Resumo", taken) == "Resumo (2)"
     assert sheet_name("[]*?", taken) == "Tabela"
 
@@ -122,13 +122,13 @@ def test_sheet_names_valid_unique_and_short() -> None:
 def test_excel_sheets_formats_and_values() -> None:
     data = to_excel(_report())
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Resumo", "Detalhe Operações Satisfação do", "Receita diária"]
+    assert wb.sheetnames == ["Resumo", "Detalhe Operações Satisfação…", "Receita diária"]
 
     resumo = wb["Resumo"]
     cells = {(c.row, c.column): c for row in resumo.iter_rows() for c in row if c.value is not None}
     values = [c.value for c in cells.values()]
     assert "Clínica Sorriso" in values and "01/01/2025 a 31/01/2025" in values
-    assert "01/02/2025 10:05 (America/Sao_Paulo)" in values and "Gerente (dados mascarados)" in values
+    assert "01/02/2025 10:05 (horário de Brasília)" in values and "Gerente (dados mascarados)" in values
     by_label = {resumo.cell(r, 1).value: r for r in range(1, resumo.max_row + 1)}
     receita = resumo.cell(by_label["Receita"], 2)
     assert receita.value == 1234.56 and "R$" in receita.number_format and "#,##0.00" in receita.number_format
@@ -139,8 +139,9 @@ def test_excel_sheets_formats_and_values() -> None:
     assert resumo.cell(tempo, 2).value == 200 and resumo.cell(tempo, 4).value == "3 min 20 s"
     assert resumo.cell(by_label["Satisfação"], 2).value is None
 
-    ws = wb["Detalhe Operações Satisfação do"]
-    headers = [c.value for c in ws[1]]
+    ws = wb["Detalhe Operações Satisfação…"]
+    assert ws["A1"].value == "Detalhe: Operações/Satisfação dos pacientes"  # full title above the table
+    headers = [c.value for c in ws[2]]
     assert headers == [
         "Paciente",
         "Valor (R$)",
@@ -151,10 +152,10 @@ def test_excel_sheets_formats_and_values() -> None:
         "Tempo de resposta (texto)",
         "Origem",
     ]
-    assert all(c.font.b for c in ws[1])
-    assert ws.freeze_panes == "A2"
-    assert ws.auto_filter.ref == "A1:H4"
-    r2 = [c.value for c in ws[2]]
+    assert all(c.font.b for c in ws[2])
+    assert ws.freeze_panes == "A3"
+    assert ws.auto_filter.ref == "A2:H5"
+    r2 = [c.value for c in ws[3]]
     assert r2 == [
         "M. S. S.",
         1234.56,
@@ -165,21 +166,21 @@ def test_excel_sheets_formats_and_values() -> None:
         "3 min 20 s",
         "Operações",
     ]
-    assert ws["B2"].number_format == '"R$" #,##0.00' and ws["C2"].number_format == '0.0"%"'
-    assert ws["D2"].number_format == "dd/mm/yyyy" and ws["E2"].number_format == "dd/mm/yyyy hh:mm"
-    assert ws["B3"].value is None and ws["E3"].value is None  # None -> empty cell
-    assert ws["H3"].value == "=1+1" and ws["H3"].data_type == "s"  # text, never a formula
-    assert ws["E4"].value == datetime(2025, 1, 2, 23, 0)
+    assert ws["B3"].number_format == '"R$" #,##0.00' and ws["C3"].number_format == '0.0"%"'
+    assert ws["D3"].number_format == "dd/mm/yyyy" and ws["E3"].number_format == "dd/mm/yyyy hh:mm"
+    assert ws["B4"].value is None and ws["E4"].value is None  # None -> empty cell
+    assert ws["H4"].value == "=1+1" and ws["H4"].data_type == "s"  # text, never a formula
+    assert ws["E5"].value == datetime(2025, 1, 2, 23, 0)
     assert ws.column_dimensions["G"].width > ws.column_dimensions["A"].width  # widths follow content
 
     daily = wb["Receita diária"]
-    assert [c.value for c in daily["B"]][1:] == [100.0, 250.5, 75.25]
+    assert [c.value for c in daily["B"]][2:] == [100.0, 250.5, 75.25]
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         assert charts == ["xl/charts/chart1.xml"]  # only the table that asked for one
         xml = z.read(charts[0]).decode()
     assert "<c:lineChart>" in xml
-    assert "'Receita diária'!$B$2:$B$4" in xml and "'Receita diária'!$A$2:$A$4" in xml
+    assert "'Receita diária'!$B$3:$B$5" in xml and "'Receita diária'!$A$3:$A$5" in xml
     assert "<c:dateAx>" in xml and 'formatCode="dd/mm/yyyy"' in xml  # dates on the axis, not serial numbers
     assert resumo.cell(by_label["Conversão"], 5).number_format.startswith('+0.0" p.p."')
 
@@ -295,9 +296,9 @@ def test_odd_dtypes_and_empty_inputs_never_raise() -> None:
     assert "200;1,5;09:30:00;sim;[1, 2];" in lines
     wb = openpyxl.load_workbook(io.BytesIO(to_excel(rep)))
     ws = wb["Estranha"]
-    assert [c.value for c in ws[2]][:3] == [200, "3 min 20 s", 1.5]  # seconds, then the humanised text column
-    assert ws["G2"].value is None and ws["G3"].value is None
-    assert wb["Vazia"].max_row == 1
+    assert [c.value for c in ws[3]][:3] == [200, "3 min 20 s", 1.5]  # seconds, then the humanised text column
+    assert ws["G3"].value is None and ws["G4"].value is None
+    assert wb["Vazia"].max_row == 2  # title and header
     _, text = _pdf_text(to_pdf(rep))
     assert "3 min 20 s" in text and "Sem dados" in text
     empty = Report("Vazio", "C", "p", base.generated_at, base.timezone, "v")
@@ -332,3 +333,214 @@ def test_session_wait_is_bounded() -> None:
         assert time.perf_counter() - t < 2
     finally:
         s.close()
+
+
+# ---------------------------------------------------------------- review fixes: sheet names, PDF flow, file names
+
+
+def _plain(title: str = "Painel", tables: tuple[Table, ...] = (), kpis: tuple[Kpi, ...] = (), tz: str = "") -> Report:
+    base = _report()
+    return Report(
+        title, base.clinic, base.period_label, base.generated_at, tz or base.timezone, base.viewer_label,
+        kpis=kpis, tables=tables,
+    )  # fmt: skip
+
+
+def _pages_text(data: bytes) -> list[str]:
+    return [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_sheet_names_cut_at_a_word_boundary() -> None:
+    taken: set[str] = {"resumo"}
+    got = {
+        t: sheet_name(t, taken)
+        for t in (
+            "Precisão e revocação por intenção",  # 33 chars
+            "Tempo de resposta por secretária",  # 32
+            "Mensagens recebidas por dia da semana e hora",
+            "Custo por aquisição (CPA) por canal",
+            "Conversões por canal (base do CPA)",
+            "Intenções classificadas errado (revisão humana)",
+            "Respostas fora do SLA (5 min)",  # 29: fits, kept whole (closing parenthesis kept)
+        )
+    }
+    # whole words up to 30 chars, then a trailing function word ("por", "da") or an unclosed "(" part is dropped
+    assert got == {
+        "Precisão e revocação por intenção": "Precisão e revocação…",
+        "Tempo de resposta por secretária": "Tempo de resposta…",
+        "Mensagens recebidas por dia da semana e hora": "Mensagens recebidas por dia…",
+        "Custo por aquisição (CPA) por canal": "Custo por aquisição (CPA)…",
+        "Conversões por canal (base do CPA)": "Conversões por canal…",
+        "Intenções classificadas errado (revisão humana)": "Intenções classificadas errado…",
+        "Respostas fora do SLA (5 min)": "Respostas fora do SLA (5 min)",
+    }
+    for title, name in got.items():
+        assert len(name) <= 31 and name == name.strip() and not re.search(r"[\[\]:*?/\\]", name)
+        stem = name.removesuffix("…")
+        assert title.startswith(stem) and title[len(stem) : len(stem) + 1] in ("", " ")  # never mid-word
+    # a single word longer than the limit is cut hard (nothing better exists), still ending with "…"
+    assert sheet_name("Otorrinolaringologistasprofissionais", taken) == "Otorrinolaringologistasprofiss…"
+    # duplicates get " (2)", " (3)" within 31 chars, at a word boundary too
+    dup = [sheet_name("Tempo de resposta por secretária", taken) for _ in range(2)]
+    assert dup == ["Tempo de resposta… (2)", "Tempo de resposta… (3)"]
+    long = "Conversão por origem e por secretária no período"
+    assert sheet_name(long, taken) == "Conversão por origem…"
+    assert sheet_name(long, taken) == "Conversão por origem… (2)"
+    assert sheet_name("Análise: custo/lead?", taken) == "Análise custo lead"  # forbidden chars dropped
+    assert sheet_name("'Citação'", taken) == "Citação"  # Excel forbids a leading/trailing apostrophe
+
+
+def test_excel_table_sheet_has_full_title_above_the_header() -> None:
+    long = "Mensagens recebidas por dia da semana e hora"
+    frame = pl.DataFrame({"Dia": ["seg", "ter"], "Mensagens": [3, 4]})
+    rep = _plain(tables=(Table(long, frame, chart="column", chart_x="Dia", chart_y=("Mensagens",)),))
+    data = to_excel(rep)
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["Mensagens recebidas por dia…"]
+    assert ws["A1"].value == long and ws["A1"].font.b
+    assert [c.value for c in ws[2]] == ["Dia", "Mensagens"] and ws["B4"].value == 4
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:B4"
+    # Resumo lists every table by its full title, linked to its sheet
+    resumo = wb["Resumo"]
+    link = next(c for row in resumo.iter_rows() for c in row if c.value == long)
+    assert link.hyperlink is not None and link.hyperlink.location == "'Mensagens recebidas por dia…'!A1"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("xl/charts/chart1.xml").decode()
+    assert "'Mensagens recebidas por dia…'!$B$3:$B$4" in xml  # the chart reads the data rows, not the title
+
+
+def test_pdf_small_tables_flow_on_one_page() -> None:
+    small = pl.DataFrame({"Canal": ["Instagram", "Google", "Indicação"], "Leads": [10, 20, 30]})
+    tables = tuple(Table(f"Tabela {i}", small) for i in range(1, 6))
+    pages = _pages_text(to_pdf(_plain(tables=tables)))
+    # cover ≈ 60 mm, each table ≈ 10 mm title + 4 × 5 mm rows + 6 mm gap ≈ 36 mm: 60 + 5 × 36 = 240 < 277 mm
+    assert len(pages) == 1
+    assert all(f"Tabela {i}" in pages[0] for i in range(1, 6))
+
+
+def test_pdf_table_title_header_and_first_rows_stay_together() -> None:
+    """Whatever the space left by the table before, a title is never left without its header and first rows,
+    and a short table (≤ SMALL_TABLE_ROWS rows) is never split over two pages."""
+    second = pl.DataFrame({"Secretária": [f"Pessoa {i}" for i in range(8)], "Respostas": list(range(8))})
+    for n in range(22, 50):  # one-line filler rows: the space left below the filler varies by one row at a time
+        filler = pl.DataFrame(
+            {
+                "Descrição": [f"uma descrição de tamanho médio, linha {i}" for i in range(n)],
+                "Canal": ["Google orgânico"] * n,  # wide enough not to be laid out in side-by-side blocks
+                "Mensagens": list(range(n)),
+            }
+        )
+        rep = _plain(tables=(Table("Enchimento", filler), Table("Segunda tabela", second)))
+        pages = _pages_text(to_pdf(rep))
+        page = next(p for p in pages if "Segunda tabela" in p)
+        assert "Secretária" in page and all(f"Pessoa {i}" in page for i in range(8)), n
+        assert len(pages) <= 2, n  # 60 mm cover + (22..49) × 6.3 mm + 70 mm: never more than 2 pages
+
+
+def test_pdf_long_narrow_table_in_side_by_side_blocks() -> None:
+    hours = pl.DataFrame(
+        {
+            "Dia": [f"d{i // 24}" for i in range(168)],
+            "Hora": [f"h{i:03d}" for i in range(168)],  # unique tag per row
+            "Mensagens": [i % 37 for i in range(168)],
+        }
+    )
+    pages = _pages_text(to_pdf(_plain(tables=(Table("Mensagens por dia da semana e hora", hours),))))
+    # 168 rows × 6.3 mm ≈ 1060 mm: 4+ pages in one column; in 3-4 blocks they take ≈ 1.5 pages
+    assert len(pages) <= 2
+    text = "\n".join(pages)
+    positions = [text.find(f"h{i:03d}") for i in range(168)]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)  # every row, in order
+    assert text.count("Mensagens") >= 4  # each block has its own header (title + ≥ 3 blocks)
+
+
+def test_pdf_header_cells_wrap_only_at_word_boundaries() -> None:
+    trend = pl.DataFrame(
+        {
+            "Mês": ["jun/26", "jul/26", "nov/26 (parcial)"],
+            "Cumprimento do SLA": [28.9, 32.1, 33.8],
+            "Tempo de resposta (mediana)": ["10 min 30 s", "9 min 24 s", "7 min 58 s"],
+            "Atendimentos": [1, 2, 3],
+        }
+    )
+    wide = pl.DataFrame({f"Col {i}": [1.0] for i in range(8)} | {"Otorrinolaringologista responsável": ["x"]})
+    rep = _plain(tables=(Table("Tendência", trend, {"Cumprimento do SLA": "percent"}), Table("Larga", wide)))
+    text = "\n".join(_pages_text(to_pdf(rep)))
+    for word in ("Cumprimento", "Atendimentos", "(mediana)", "Otorrinolaringologista"):
+        assert word in text, word  # e.g. "Cumpriment\no do SLA" before the fix
+
+
+def test_file_stem_uses_inclusive_end_and_subject() -> None:
+    from analytics.period import Period
+    from analytics.reports._common import file_stem
+
+    period = Period(date(2026, 10, 21), date(2026, 11, 20))  # shown as 21/10/2026 a 19/11/2026
+    assert file_stem("secretaria", period) == "secretaria_20261021_20261119"
+    assert file_stem("secretaria", period, "Ana Paula d'Ávila  Júnior") == (
+        "secretaria_ana-paula-d-avila-junior_20261021_20261119"
+    )
+    assert file_stem("secretaria", period, " ?! ") == "secretaria_20261021_20261119"  # nothing usable: no subject
+
+
+def test_friendly_time_zone_name_in_every_export() -> None:
+    from analytics.reports._common import zone_label
+
+    assert zone_label("America/Sao_Paulo") == "horário de Brasília"
+    assert zone_label("Europe/Lisbon") == "horário de Europe/Lisbon"  # IANA name as fallback
+    rep = _plain()
+    assert "01/02/2025 10:05 (horário de Brasília)" in "\n".join(_pages_text(to_pdf(rep)))
+    assert "Gerado em;01/02/2025 10:05 (horário de Brasília)" in to_csv(rep).decode("utf-8-sig")
+    lisbon = _plain(tz="Europe/Lisbon")  # 13:05 UTC is 13:05 in Lisbon in February (WET = UTC+0)
+    assert "Gerado em;01/02/2025 13:05 (horário de Europe/Lisbon)" in to_csv(lisbon).decode("utf-8-sig")
+    resumo = openpyxl.load_workbook(io.BytesIO(to_excel(rep)))["Resumo"]
+    assert "01/02/2025 10:05 (horário de Brasília)" in [c.value for row in resumo.iter_rows() for c in row]
+
+
+class _FakeColumn:
+    def __init__(self, calls: list[tuple[str, object, str]]) -> None:
+        self.calls = calls
+
+    def download_button(self, label: str, data: object, file_name: str, *args: object, **kwargs: object) -> None:
+        self.calls.append((label, data, file_name))
+
+
+class _FakeStreamlit:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object, str]] = []
+
+    def divider(self) -> None: ...
+
+    def markdown(self, text: str) -> None: ...
+
+    def columns(self, n: int) -> list[_FakeColumn]:
+        return [_FakeColumn(self.calls) for _ in range(n)]
+
+
+def test_download_buttons_name_files_by_inclusive_period_and_subject(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from analytics.dashboards.common import View
+    from analytics.period import Period
+    from analytics.privacy import Viewer
+    from analytics.settings import Settings
+    from ui import downloads
+
+    fake = _FakeStreamlit()
+    monkeypatch.setattr(downloads, "st", fake)
+    ctx = SimpleNamespace(
+        page="secretaria",
+        period=Period(date(2026, 10, 21), date(2026, 11, 20)),
+        settings=Settings(),
+        state=SimpleNamespace(label="21/10/2026 a 19/11/2026"),
+        viewer=Viewer("g", "manager"),
+    )
+    view = View(kpis=(Kpi("Leads", 3, "count"),))
+    downloads.buttons(ctx, "Painel da Secretária", view, subject="Ana Paula Ferreira")  # type: ignore[arg-type]
+    names = [name for _, _, name in fake.calls]
+    stem = "secretaria_ana-paula-ferreira_20261021_20261119"
+    assert names == [f"{stem}.csv", f"{stem}.xlsx", f"{stem}.pdf"]
+    pdf_bytes = fake.calls[2][1]()  # type: ignore[operator]
+    assert "Painel da Secretária — Ana Paula Ferreira" in _pages_text(pdf_bytes)[0]  # on the cover
+    fake.calls.clear()
+    downloads.buttons(ctx, "Painel da Secretária", view)  # type: ignore[arg-type]
+    assert fake.calls[0][2] == "secretaria_20261021_20261119.csv"

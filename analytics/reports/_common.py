@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
 from analytics.formatting import DASH, fmt_date, fmt_datetime, fmt_value
+from analytics.period import Period
 from analytics.reports.model import Report, Table
 
 # Units whose column holds calendar values rather than numbers.
@@ -37,9 +40,40 @@ def zone(report: Report) -> ZoneInfo:
     return ZoneInfo(report.timezone)
 
 
+#: IANA zone -> the name people in Brazil use for it; other zones show their IANA name
+ZONE_NAMES: dict[str, str] = {"America/Sao_Paulo": "Brasília"}
+
+
+def zone_label(tz: str) -> str:
+    """'horário de Brasília' for America/Sao_Paulo; 'horário de <IANA name>' for any other zone."""
+    return f"horário de {ZONE_NAMES.get(tz, tz)}"
+
+
 def generated_label(report: Report) -> str:
     """Generation instant as dd/mm/aaaa HH:MM in the clinic's time zone."""
     return fmt_datetime(report.generated_at, zone(report))
+
+
+def generated_with_zone(report: Report) -> str:
+    """'01/02/2025 10:05 (horário de Brasília)': generation instant and the zone it is shown in."""
+    return f"{generated_label(report)} ({zone_label(report.timezone)})"
+
+
+def slug(text: str) -> str:
+    """ASCII, lower case, words joined by '-': "Ana Paula d'Ávila" -> 'ana-paula-d-avila' ('' if nothing left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+def file_stem(page: str, period: Period, subject: str | None = None) -> str:
+    """Download file name without extension: page, optional subject slug, first and LAST day of the period.
+
+    ``period`` is half-open ``[start, end)``, so the last day shown to the user is ``end - 1 day``:
+    Period(2026-10-21, 2026-11-20) -> 'secretaria_20261021_20261119'.
+    """
+    last = period.end - timedelta(days=1)
+    parts = [page, slug(subject or ""), f"{period.start:%Y%m%d}", f"{last:%Y%m%d}"]
+    return "_".join(p for p in parts if p)
 
 
 def local_frame(table: Table, tz: str) -> pl.DataFrame:

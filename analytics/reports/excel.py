@@ -1,9 +1,11 @@
 """Excel (.xlsx) export of a ``Report`` with xlsxwriter, built in memory.
 
-Sheets: "Resumo" (header block and KPI table) then one sheet per ``Table``. Numbers stay numbers with number
-formats by unit (BRL ``"R$" #,##0.00``; percent values 0–100 as ``0.0"%"``; ratios as ``0.0%``; counts
-``#,##0``; durations in seconds plus a humanised text column), dates and datetimes are real Excel dates in the
-clinic's local time, ``None`` is an empty cell. Excel shows the separators of the user's locale (1.234,56 in pt-BR).
+Sheets: "Resumo" (header block, KPI table, links to the tables) then one sheet per ``Table``: its full title
+on row 1 (a sheet name holds at most 31 chars, see ``sheet_name``), the header on row 2, the data below.
+Numbers stay numbers with number formats by unit (BRL ``"R$" #,##0.00``; percent values 0–100 as ``0.0"%"``;
+ratios as ``0.0%``; counts ``#,##0``; durations in seconds plus a humanised text column), dates and datetimes
+are real Excel dates in the clinic's local time, ``None`` is an empty cell. Excel shows the separators of the
+user's locale (1.234,56 in pt-BR).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from analytics.formatting import fmt_duration, fmt_value
-from analytics.reports._common import UNIT_LABELS, cell_text, generated_label, local_frame, table_units
+from analytics.reports._common import UNIT_LABELS, cell_text, generated_with_zone, local_frame, table_units
 from analytics.reports.model import Report, Table
 
 NUMBER_FORMATS: dict[str, str] = {
@@ -41,19 +43,61 @@ _FLOAT_FORMAT = "#,##0.00"
 _PP_FORMAT = '+0.0" p.p.";-0.0" p.p.";0.0" p.p."'  # variation of a percentage, in percentage points
 _INT_FORMAT = "#,##0"
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_MAX_SHEET = 31  # Excel's limit for a sheet name
+_ELLIPSIS = "…"
+_TRAILING = " ,;.-–—'\"&+"  # never at the end of a sheet name
+# pt-BR words a shortened name should not end on ("Tempo de resposta por…" -> "Tempo de resposta…")
+_FUNCTION_WORDS = frozenset(
+    {"a", "o", "as", "os", "e", "ou", "de", "da", "do", "das", "dos", "em", "no", "na", "nos", "nas"}
+    | {"por", "pela", "pelo", "pelas", "pelos", "para", "com", "sem", "um", "uma"}
+)
+_TITLE_ROW, _HEADER_ROW = 0, 1  # table sheets: full title, then the header; data from row 2
 _MAX_WIDTH = 60
 _WIDTH_SAMPLE = 1000  # rows sampled to size the columns
 _CHART_TYPES = {"line": "line", "column": "column", "bar": "bar"}
 
 
+def _shorten(text: str, limit: int) -> str:
+    """``text`` if it has at most ``limit`` chars, else its leading whole words (≤ ``limit`` − 1 chars) + "…".
+
+    A cut never ends on a function word ("por", "da", ...), on punctuation or inside an unclosed "(": e.g.
+    "Conversões por canal (base do CPA)" -> "Conversões por canal…". A first word longer than the limit is
+    cut hard (nothing better exists).
+    """
+    if len(text) <= limit:
+        return text
+    room = limit - len(_ELLIPSIS)
+    kept: list[str] = []
+    for word in text.split(" "):
+        if len(" ".join([*kept, word])) > room:
+            break
+        kept.append(word)
+    while kept:
+        stem = " ".join(kept)
+        if stem.count("(") > stem.count(")"):  # drop the unclosed parenthetical
+            kept = stem[: stem.rfind("(")].split()
+        elif kept[-1].strip(_TRAILING).casefold() in _FUNCTION_WORDS:
+            kept.pop()
+        else:
+            break
+    stem = " ".join(kept).rstrip(_TRAILING) or text[:room].rstrip(_TRAILING) or text[:room]
+    return stem + _ELLIPSIS
+
+
 def sheet_name(title: str, taken: set[str]) -> str:
-    """A valid, unique (case-insensitive) Excel sheet name: invalid chars ``[]:*?/\\`` dropped, ≤ 31 chars."""
-    base = " ".join(_INVALID_SHEET_CHARS.sub(" ", title).split()).strip("'").strip() or "Tabela"
-    name = base[:31]
+    """A valid, unique (case-insensitive) Excel sheet name of at most 31 chars, cut at a word boundary.
+
+    Forbidden chars ``[]:*?/\\`` become spaces, spaces are collapsed, leading/trailing apostrophes, spaces and
+    punctuation are dropped; a long title is shortened with "…" (see ``_shorten``); a name already in ``taken``
+    gets " (2)", " (3)", ... (the title shortened further to make room). ``taken`` holds casefolded names and
+    is updated.
+    """
+    base = " ".join(_INVALID_SHEET_CHARS.sub(" ", title).split()).strip("'").rstrip(_TRAILING) or "Tabela"
+    name = _shorten(base, _MAX_SHEET)
     n = 2
     while name.casefold() in taken:
         suffix = f" ({n})"
-        name = base[: 31 - len(suffix)].rstrip() + suffix
+        name = _shorten(base, _MAX_SHEET - len(suffix)) + suffix
         n += 1
     taken.add(name.casefold())
     return name
@@ -96,6 +140,8 @@ class _Formats:
             }
         )
         self.title = wb.add_format({"bold": True, "font_size": 16})
+        self.sheet_title = wb.add_format({"bold": True, "font_size": 13, "font_color": "#1F4E79"})
+        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
         self.label = wb.add_format({"bold": True})
         self.text = wb.add_format({"text_wrap": False})
         self.note = wb.add_format({"italic": True, "font_color": "#555555"})
@@ -106,13 +152,15 @@ class _Formats:
         return self._cache[fmt]
 
 
-def _write_resumo(wb: Workbook, ws: Worksheet, report: Report, fm: _Formats) -> None:
+def _write_resumo(wb: Workbook, ws: Worksheet, report: Report, fm: _Formats, sheets: list[tuple[str, str]]) -> None:
+    """Header block, KPI table, then "Tabelas": each table's full title linked to its sheet (``sheets``:
+    (sheet name, title) pairs)."""
     ws.write_string(0, 0, report.title, fm.title)
     info = [
         ("Clínica", report.clinic),
         ("Relatório", report.title),
         ("Período", report.period_label),
-        ("Gerado em", f"{generated_label(report)} ({report.timezone})"),
+        ("Gerado em", generated_with_zone(report)),
         ("Visualização", report.viewer_label),
     ]
     row = 2
@@ -153,12 +201,20 @@ def _write_resumo(wb: Workbook, ws: Worksheet, report: Report, fm: _Formats) -> 
             widths[3] = max(widths[3], len(fmt_value(k.value, k.unit)) + 2)
             widths[5] = min(_MAX_WIDTH, max(widths[5], len(k.help) + 2))
         ws.autofilter(header_row, 0, row, len(headers) - 1)
+    if sheets:
+        row += 2
+        ws.write_string(row, 0, "Tabelas", fm.label)
+        for name, title in sheets:
+            row += 1
+            quoted = name.replace("'", "''")
+            ws.write_url(row, 0, f"internal:'{quoted}'!A1", fm.link, string=title)
     # Header-block values spill over the empty cells to their right, so column B stays sized for the KPI values.
     for i, w in enumerate(widths):
         ws.set_column(i, i, min(w, _MAX_WIDTH))
 
 
 def _write_table(wb: Workbook, ws: Worksheet, name: str, table: Table, tz: str, fm: _Formats) -> None:
+    """Row 1: the table's full title (the sheet name may be shortened); row 2: the header; then the data."""
     frame = local_frame(table, tz)
     units = table_units(table)
     # Durations get a humanised text column right after the seconds column.
@@ -172,11 +228,14 @@ def _write_table(wb: Workbook, ws: Worksheet, name: str, table: Table, tz: str, 
         if unit == "seconds" and dtype.is_numeric():
             out_cols.append((f"{col} (texto)", [None if v is None else fmt_duration(v) for v in values], None, None))
     n = frame.height
-    ws.write_row(0, 0, [c for c, *_ in out_cols], fm.header)
+    ws.write_string(_TITLE_ROW, 0, table.title, fm.sheet_title)
+    ws.set_row(_TITLE_ROW, 20)
+    ws.write_row(_HEADER_ROW, 0, [c for c, *_ in out_cols], fm.header)
+    first = _HEADER_ROW + 1
     col_index: dict[str, int] = {}
     for j, (header, values, fmt, unit) in enumerate(out_cols):
         col_index.setdefault(header, j)
-        for i, v in enumerate(values, start=1):
+        for i, v in enumerate(values, start=first):
             if v is None:
                 continue
             if isinstance(v, str):
@@ -193,11 +252,11 @@ def _write_table(wb: Workbook, ws: Worksheet, name: str, table: Table, tz: str, 
         longest = max((len(cell_text(v, unit)) for v in sample), default=0)
         width = min(_MAX_WIDTH, max(len(header) * 1.1 + 3, longest * 1.1 + 2, 8))
         ws.set_column(j, j, width)
-    ws.freeze_panes(1, 0)
-    ws.repeat_rows(0)  # printing: header on every page
+    ws.freeze_panes(first, 0)  # title and header stay visible
+    ws.repeat_rows(_HEADER_ROW)  # printing: header on every page
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.autofilter(0, 0, max(n, 1), max(len(out_cols) - 1, 0))
+    ws.autofilter(_HEADER_ROW, 0, _HEADER_ROW + max(n, 1), max(len(out_cols) - 1, 0))
     if table.chart and n:
         _add_chart(wb, ws, name, table, col_index, n, len(out_cols))
 
@@ -215,9 +274,9 @@ def _add_chart(
         j = col_index[y]
         chart.add_series(
             {
-                "name": [name, 0, j],
-                "categories": [name, 1, x, n, x],
-                "values": [name, 1, j, n, j],
+                "name": [name, _HEADER_ROW, j],
+                "categories": [name, _HEADER_ROW + 1, x, _HEADER_ROW + n, x],
+                "values": [name, _HEADER_ROW + 1, j, _HEADER_ROW + n, j],
                 "marker": {"type": "circle", "size": 4} if kind == "line" else {"type": "none"},
             }
         )
@@ -244,7 +303,7 @@ def _add_chart(
         chart.set_x_axis(cat_axis)
         chart.set_y_axis(value_axis)
     chart.set_size({"width": 720, "height": 380})
-    ws.insert_chart(1, ncols + 1, chart, {"x_offset": 10, "y_offset": 5})
+    ws.insert_chart(_HEADER_ROW, ncols + 1, chart, {"x_offset": 10, "y_offset": 5})
 
 
 def to_excel(report: Report) -> bytes:
@@ -257,11 +316,11 @@ def to_excel(report: Report) -> bytes:
     fm = _Formats(wb)
     taken: set[str] = set()
     resumo = wb.add_worksheet(sheet_name("Resumo", taken))
-    _write_resumo(wb, resumo, report, fm)
+    names = [sheet_name(table.title, taken) for table in report.tables]
+    _write_resumo(wb, resumo, report, fm, [(n, t.title) for n, t in zip(names, report.tables, strict=True)])
     resumo.set_landscape()
     resumo.fit_to_pages(1, 0)
-    for table in report.tables:
-        name = sheet_name(table.title, taken)
+    for name, table in zip(names, report.tables, strict=True):
         ws = wb.add_worksheet(name)
         _write_table(wb, ws, name, table, report.timezone, fm)
     wb.close()

@@ -6,7 +6,7 @@ Format choice (pt-BR Excel convention, so a double click in Excel opens it corre
   them as numbers: 1234,56), percentages as their 0–100 value (12,5), durations in seconds;
 - dates dd/mm/aaaa and datetimes dd/mm/aaaa HH:MM in the clinic's time zone; missing values are empty;
 - CRLF line ends (RFC 4180).
-Layout: a header block (report, clinic, period, generation time, viewer, notes), then the KPIs
+Layout: a header block (report, clinic, period, generation time and zone, viewer, notes), then the KPIs
 ("Indicadores": label, raw value, unit, formatted value, variation, definition), then one section per table:
 its title on a line of its own, the header row, the rows, and a blank line.
 Text cells starting with ``=``, ``+``, ``-`` or ``@`` get a leading apostrophe so that a spreadsheet never runs
@@ -21,7 +21,7 @@ import math
 from datetime import date, datetime
 
 from analytics.formatting import fmt_value
-from analytics.reports._common import UNIT_LABELS, generated_label, local_frame, table_units
+from analytics.reports._common import UNIT_LABELS, generated_with_zone, local_frame, table_units
 from analytics.reports.model import Report
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -63,7 +63,7 @@ def to_csv(report: Report) -> bytes:
     w.writerow(["Relatório", _cell(report.title)])
     w.writerow(["Clínica", _cell(report.clinic)])
     w.writerow(["Período", _cell(report.period_label)])
-    w.writerow(["Gerado em", f"{generated_label(report)} ({report.timezone})"])
+    w.writerow(["Gerado em", generated_with_zone(report)])
     w.writerow(["Visualização", _cell(report.viewer_label)])
     for note in report.notes:
         w.writerow(["Nota", _cell(note)])

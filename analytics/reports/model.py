@@ -24,7 +24,7 @@ class Kpi:
 
 @dataclass(frozen=True)
 class Table:
-    title: str  # pt-BR; also the Excel sheet name (truncated to 31 chars)
+    title: str  # pt-BR; also the Excel sheet name (shortened to 31 chars at a word boundary, see excel.sheet_name)
     frame: pl.DataFrame  # columns already with pt-BR headers
     units: dict[str, str] = field(default_factory=dict)  # column -> unit (brl, percent, date, datetime, seconds, count)
     chart: str | None = None  # "line" | "column" | "bar": a native Excel chart of the table
