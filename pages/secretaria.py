@@ -29,27 +29,27 @@ if view.extra.get("period_empty"):
 widgets.kpi_row(view.kpis, delta_label="eu − equipe" if me else "secretária − equipe")
 key = context.view_key(ctx, sid)
 t = view.tables
+figs: dict[str, object] = {}
 left, right = st.columns([5, 6])
 with left:
     st.subheader("Eu × equipe" if me else f"{name} × equipe")
     widgets.show_table(t["compare"], key)
 with right:
-    st.subheader("Meus leads prioritários" if me else "Leads prioritários")
-    masked = "" if ctx.viewer.unmasked else " Dados mascarados."
-    st.caption(f"Leads em aberto ordenados por maturidade × recência da última mensagem.{masked}")
-    widgets.show_table(t["leads"], key, height=360)
-figs: dict[str, object] = {}
-if t["feedback"].frame.height:
-    charts.show(
-        figs,
-        key,
-        "Minhas avaliações",
-        lambda: charts.trends(
-            t["feedback"].frame,
-            "Mês",
-            t["feedback"].chart_y,
-            t["feedback"].units,
-            "Minhas avaliações por mês (CSAT 1–5, NPS −100 a 100)",
-        ),
-    )
+    if t["feedback"].frame.height:
+        charts.show(
+            figs,
+            key,
+            "Minhas avaliações",
+            lambda: charts.trends(
+                t["feedback"].frame,
+                "Mês",
+                t["feedback"].chart_y,
+                t["feedback"].units,
+                f"{'Minhas avaliações' if me else 'Avaliações'} por mês (CSAT 1–5, NPS −100 a 100)",
+            ),
+        )
+st.subheader("Meus leads prioritários" if me else "Leads prioritários")
+masked = "" if ctx.viewer.unmasked else " Dados mascarados."
+st.caption(f"Leads em aberto ordenados por maturidade × recência da última mensagem.{masked}")
+widgets.show_table(t["leads"], key, height=360)
 downloads.buttons(ctx, "Painel da Secretária", view, figs, subject=name or None)

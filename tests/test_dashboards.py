@@ -133,9 +133,9 @@ def test_sla_breaches_lists_only_runs_over_the_sla() -> None:
     ds = dataset(**_handoff())
     rows = operacoes.sla_breaches(ds, MANAGER)
     assert rows.height == 1
-    assert rows["Espera (s)"].to_list() == [600.0]  # 10:10 − 10:00
+    assert rows["Espera"].dt.total_seconds().to_list() == [600]  # 10:10 − 10:00, a duration (unit seconds)
     assert rows["Respondida por"].to_list() == ["Ana Souza"]  # staff name, not lead data
-    assert rows["Mensagem do lead"].to_list() == ["10/01/2025 10:00"]  # local time
+    assert rows["Mensagem do lead"].dt.strftime("%d/%m/%Y %H:%M").to_list() == ["10/01/2025 10:00"]  # local time
 
 
 def test_response_runs_carry_secretary_names() -> None:

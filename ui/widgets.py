@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from analytics.formatting import DASH, fmt_brl, fmt_date, fmt_duration, fmt_num, fmt_value
+from analytics.dashboards.drill import units as drill_units
+from analytics.formatting import DASH, fmt_brl, fmt_date, fmt_datetime, fmt_duration, fmt_num, fmt_value
 from analytics.reports.model import Kpi, Table
 
 #: KPIs where a lower value is better (delta shown green when negative)
@@ -76,9 +78,16 @@ def kpi_row(kpis: tuple[Kpi, ...] | list[Kpi], per_row: int = 4, delta_label: st
 
 
 def _cell(value: object, unit: str | None) -> str:
+    """One cell as pt-BR text. Datetimes are shown in the zone they carry (drill-down rows carry the
+    clinic's local time: ``analytics.dashboards.drill.present``), never converted here: dd/mm/aaaa HH:MM, or
+    dd/mm/aaaa for unit ``date`` — as the exports write them."""
     if value is None:
         return DASH
-    if unit == "date" or isinstance(value, date | datetime):
+    if isinstance(value, bool):
+        return "sim" if value else "não"
+    if isinstance(value, datetime):
+        return fmt_date(value) if unit == "date" else fmt_datetime(value)
+    if unit == "date" or isinstance(value, date):
         return fmt_date(value)  # type: ignore[arg-type]
     if unit and isinstance(value, int | float):
         return fmt_value(value, unit)
@@ -88,15 +97,24 @@ def _cell(value: object, unit: str | None) -> str:
 
 
 def display(table: Table) -> pl.DataFrame:
-    """The table with pt-BR formatted unit columns (R$ 1.234,56, 12,5%, durations, dd/mm/aaaa)."""
+    """The table with pt-BR formatted unit columns (R$ 1.234,56, 12,5%, durations, dd/mm/aaaa [HH:MM]).
+
+    Duration columns are unit ``seconds`` unless the table says otherwise (as in the exports:
+    ``reports._common.table_units``) and show humanised ("3 d 23 h"); booleans show sim/não; missing text "—".
+    """
     f = table.frame
     exprs = []
     for col, dtype in f.schema.items():
         unit = table.units.get(col)
-        if unit or dtype.is_float() or dtype == pl.Date or isinstance(dtype, pl.Datetime):
-            exprs.append(
-                pl.col(col).map_elements(lambda v, u=unit: _cell(v, u), return_dtype=pl.String).fill_null(DASH)
-            )
+        c = pl.col(col)
+        if isinstance(dtype, pl.Duration):
+            unit = unit or "seconds"
+            c = c.dt.total_microseconds() / 1e6
+        if unit or dtype.is_float() or dtype in (pl.Date, pl.Boolean) or isinstance(dtype, pl.Datetime | pl.Duration):
+            exprs.append(c.map_elements(lambda v, u=unit: _cell(v, u), return_dtype=pl.String).fill_null(DASH)
+                         .alias(col))
+        elif dtype == pl.String:
+            exprs.append(c.fill_null(DASH))
     return f.with_columns(exprs) if exprs else f
 
 
@@ -124,14 +142,46 @@ def show_table(table: Table, key: tuple[Any, ...] | None = None, height: int | N
     st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto", column_config=config)
 
 
+#: text width (px) of characters in the grid's font (Source Sans, 14 px), measured in Chromium; letters not
+#: listed: 8.4 upper case, 7.4 lower case; anything else (digits, accents' bases) 7.0
+_CHAR_PX: dict[str, float] = {
+    " ": 2.8,
+    **dict.fromkeys(".,:;'|!iljIíÍ", 3.6),
+    **dict.fromkeys("ftr()[]{}-/", 4.6),
+    **dict.fromkeys("szxcç?\"", 6.1),
+    **dict.fromkeys("mwMW%@—…", 11.5),
+}
+#: cell padding of the grid (8 px each side) plus a little slack
+_PAD_PX = 20
+#: a cell longer than this (px of text) is cut (hover shows it); a header never is
+_CELL_CAP_PX = 240
+_MIN_PX = 50
+
+
+def text_px(text: str) -> float:
+    """Estimated width (px) of ``text`` in the data grid's font (±5 % on pt-BR words, numbers and dates)."""
+    return sum(_CHAR_PX.get(ch, 8.4 if ch.isupper() else 7.4 if ch.isalpha() else 7.0) for ch in text)
+
+
+def _longest_px(col: pl.Series, sample: int = 25) -> float:
+    """Widest of the ``sample`` longest (in characters) values of a column, in px."""
+    text = col.cast(pl.String).drop_nulls()
+    if text.len() == 0:
+        return 0.0
+    lengths = text.str.len_chars()
+    longest = text.gather(lengths.arg_sort(descending=True).head(sample))
+    return max(text_px(t) for t in longest.to_list())
+
+
 def column_config(frame: pl.DataFrame) -> dict[str, Any]:
-    """Each column as wide as its header or its longest (formatted) cell, so neither is truncated
-    ("Perda", "Dias sem resposta"); a table wider than its box scrolls instead."""
+    """Each column as wide as its header or its widest (formatted) cell, measured in the grid's font
+    (``text_px``), so no header is cut; a cell wider than ``_CELL_CAP_PX`` is cut.
+    Tight widths let a half-width table show all its columns; a table still wider than its box scrolls."""
     out = {}
     for c in frame.columns:
-        longest = frame.get_column(c).cast(pl.String).str.len_chars().max() if frame.height else 0
-        chars = max(len(c), int(longest or 0))  # type: ignore[call-overload]
-        out[c] = st.column_config.Column(c, width=min(240, round(6.5 * chars) + 22), help=c)
+        cell = min(_longest_px(frame.get_column(c)), _CELL_CAP_PX) if frame.height else 0.0
+        width = max(_MIN_PX, math.ceil(max(text_px(c), cell) + _PAD_PX))
+        out[c] = st.column_config.Column(c, width=width, help=c)
     return out
 
 
@@ -142,7 +192,8 @@ def drill_key(title: str) -> str:
 
 def drill(title: str, rows: pl.DataFrame, units: dict[str, str] | None = None,
           key: tuple[Any, ...] | None = None) -> None:
-    """The rows behind an aggregate, in an expander (already masked for non-admins).
+    """The rows behind an aggregate, in an expander (already masked for non-admins and presented:
+    ``analytics.dashboards.drill``, whose numeric columns get their units here; ``units`` adds to them).
 
     Lazy: the rows are sent to the browser only while the expander is open (opening it reruns the page,
     a cache hit), so a closed drill-down of thousands of rows costs nothing on every page view."""
@@ -153,8 +204,9 @@ def drill(title: str, rows: pl.DataFrame, units: dict[str, str] | None = None,
         if rows.height == 0:
             st.caption("Nenhuma linha.")
         else:
-            shown, _ = _prepared(Table(title, rows, units or {}), None if key is None else (*key, "drill"))
-            st.dataframe(shown, hide_index=True, width="stretch")
+            shown_units = drill_units(rows) | {c: u for c, u in (units or {}).items() if c in rows.columns}
+            shown, config = _prepared(Table(title, rows, shown_units), None if key is None else (*key, "drill"))
+            st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
 
 
 def no_data(period_label: str) -> None:

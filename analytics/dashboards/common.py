@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from analytics import catalog
+from analytics.dashboards.drill import present, staff_name_expr
 from analytics.dataset import Dataset
 from analytics.period import Period
 from analytics.privacy import Viewer, mask_frame
@@ -203,13 +204,19 @@ def trend_table(trend: pl.DataFrame, specs: list[KpiSpec], title: str = "Tendên
 
 
 def drill_rows(ds: Dataset, metric_id: str, viewer: Viewer, limit: int = 500) -> pl.DataFrame | None:
-    """The rows behind a metric (``Metric.rows``), masked for non-admins; ``None`` if unavailable."""
+    """The rows behind a metric (``Metric.rows``) as people read them; ``None`` if unavailable.
+
+    Masked for non-admins on the raw columns, then presented (``drill.present``: pt-BR headers and labels,
+    short ids, sim/não, local times in ``ds.settings.timezone``, durations); the page and the exports show
+    this same frame.
+    """
     if not has(metric_id):
         return None
     m = catalog.get(metric_id)
     if m.rows is None:
         return None
-    return mask_frame(m.rows(ds).head(limit), viewer)
+    rows = mask_frame(m.rows(ds).head(limit), viewer)
+    return present(rows, ds.settings.timezone, staff_names(ds))
 
 
 def staff_names(ds: Dataset) -> dict[str, str]:
@@ -221,15 +228,11 @@ def staff_names(ds: Dataset) -> dict[str, str]:
 
 
 def name_secretaries(frame: pl.DataFrame, col: str, names: dict[str, str], alias: str = "Secretária") -> pl.DataFrame:
-    """Replace a users.id column by the staff name ("sem responsável" for nulls)."""
+    """Replace a users.id column by the staff name (``drill.staff_name_expr``): a null id is
+    "sem responsável", an id ``users`` does not name is "sem nome (<short id>)"."""
     if col not in frame.columns:
         return frame
-    return frame.with_columns(
-        pl.col(col)
-        .replace_strict(names, default=None, return_dtype=pl.String)
-        .fill_null("sem responsável")
-        .alias(alias)
-    ).drop(col if col != alias else [])
+    return frame.with_columns(staff_name_expr(col, names).alias(alias)).drop(col if col != alias else [])
 
 
 @dataclass(frozen=True)

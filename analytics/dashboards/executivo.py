@@ -31,7 +31,10 @@ KPIS = [
     KpiSpec("avg_value_per_converted_lead"),
     KpiSpec("nps"),
 ]
-TRENDS = [KpiSpec("leads_total"), KpiSpec("conversion_rate"), KpiSpec("revenue"), KpiSpec("nps")]
+#: month-by-month: short headers ("Leads", not "Leads no período": each row is a month) so the table fits
+#: its half-width column
+TRENDS = [KpiSpec("leads_total", None, "Leads"), KpiSpec("conversion_rate", None, "Conversão"), KpiSpec("revenue"),
+          KpiSpec("nps")]
 
 
 def funnel_table(ds: Dataset) -> pl.DataFrame:

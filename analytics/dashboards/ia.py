@@ -15,6 +15,7 @@ from analytics.dashboards.common import (
     table,
     trend_table,
 )
+from analytics.dashboards.drill import present
 from analytics.dataset import Dataset
 from analytics.labels import label_expr
 from analytics.privacy import Viewer, mask_frame
@@ -67,7 +68,12 @@ def playbooks(ds: Dataset) -> pl.DataFrame:
                     pl.col("converted").alias("Convertidos"), pl.col("conversion_rate").alias("Conversão"))
 
 
+#: units of the language-model table: latencies in milliseconds ("690 ms" in the cells keeps the headers short)
+LLM_UNITS = {"Tokens": "count", "Interações": "count", "Latência p50": "ms", "Latência p95": "ms"}
+
+
 def llm_models(ds: Dataset) -> tuple[pl.DataFrame, float | None]:
+    """Interactions, tokens and latency p50 / p95 (ms) per model (catalog ``llm_usage``)."""
     res = metric(ds, "llm_usage")
     if not isinstance(res, dict):
         return pl.DataFrame(), None
@@ -75,24 +81,22 @@ def llm_models(ds: Dataset) -> tuple[pl.DataFrame, float | None]:
     if f.height:
         f = f.select(pl.col("model").fill_null("—").alias("Modelo"), pl.col("interactions").alias("Interações"),
                      pl.col("tokens").alias("Tokens"),
-                     pl.col("latency_p50").round(0).cast(pl.Int64).alias("Latência p50 (ms)"),
-                     pl.col("latency_p95").round(0).cast(pl.Int64).alias("Latência p95 (ms)"))
+                     pl.col("latency_p50").round(0).cast(pl.Int64).alias("Latência p50"),
+                     pl.col("latency_p95").round(0).cast(pl.Int64).alias("Latência p95"))
     return f, res.get("tokens_per_conversation")
 
 
 def misclassified(ds: Dataset, viewer: Viewer, limit: int = 300) -> pl.DataFrame:
-    """Reviewed interactions of the period where the bot's intent differs from the reviewer's (error log)."""
+    """Reviewed interactions of the period where the bot's intent differs from the reviewer's (error log),
+    newest first, presented like every drill-down (``drill.present``: local time, short id, pt-BR labels)."""
     llm = ds.llm.filter(ds.in_period("created_at") & pl.col("validated_intent").is_not_null())
     wrong = llm.filter((pl.col("intent") != pl.col("validated_intent")).fill_null(True))
     out = wrong.sort("created_at", descending=True).head(limit).select(
-        ds.local("created_at").dt.strftime("%d/%m/%Y %H:%M").alias("Quando"),
-        pl.col("conversation_id").alias("Conversa"),
-        label_expr("intent", "intent").alias("Detectada"),
-        label_expr("validated_intent", "intent").alias("Revisada"),
-        pl.col("confidence").cast(pl.Float64).round(2).alias("Confiança"),
-        pl.col("model").alias("Modelo"),
+        "created_at", "conversation_id", "intent", "validated_intent",
+        pl.col("confidence").cast(pl.Float64).round(2), "model",
     )
-    return mask_frame(out, viewer)
+    return present(mask_frame(out, viewer), ds.settings.timezone,
+                   headers={"created_at": "Quando", "intent": "Detectada", "validated_intent": "Revisada"})
 
 
 def build(ds: Dataset, prev: Dataset | None, viewer: Viewer) -> View:
@@ -107,7 +111,7 @@ def build(ds: Dataset, prev: Dataset | None, viewer: Viewer) -> View:
                          {"Precisão": "percent", "Revocação": "percent", "Revisadas": "count"}),
         "playbooks": table("Conversão por playbook", playbooks(ds), {"Conversão": "percent", "Leads": "count"},
                            chart="bar", chart_x="Playbook", chart_y=("Conversão",)),
-        "llm": table("Uso do modelo de linguagem", models, {"Tokens": "count", "Interações": "count"}),
+        "llm": table("Uso do modelo de linguagem", models, LLM_UNITS),
     }
     drill = {"Intenções classificadas errado (revisão humana)": misclassified(ds, viewer)}
     return View(kpis=kpis(ds, prev, KPIS), tables=tables, drill=drill, extra={"tokens_per_conversation": tpc},

@@ -25,7 +25,8 @@ from analytics.privacy import Viewer
 from analytics.reports.model import Kpi
 
 KPIS = [KpiSpec("leads_total"), KpiSpec("conversion_rate"), KpiSpec("revenue")]
-TRENDS = [KpiSpec("leads_total"), KpiSpec("conversion_rate")]
+#: month-by-month (each row / point is a month): short labels, as on the Executivo page
+TRENDS = [KpiSpec("leads_total", None, "Leads"), KpiSpec("conversion_rate", None, "Conversão")]
 
 
 def _spend(ds: Dataset | None) -> tuple[float | None, float | None]:

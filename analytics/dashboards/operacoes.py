@@ -18,6 +18,7 @@ from analytics.dashboards.common import (
     table,
     trend_table,
 )
+from analytics.dashboards.drill import NO_SECRETARY, present, staff_name_expr
 from analytics.dataset import Dataset
 from analytics.metrics.replies import period_runs
 from analytics.privacy import Viewer, mask_frame
@@ -37,7 +38,10 @@ WEEKDAYS = ("seg", "ter", "qua", "qui", "sex", "sáb", "dom")
 
 
 def response_runs(ds: Dataset) -> pl.DataFrame:
-    """Answered reply runs of the period: one row per run, secretary name and response time (s)."""
+    """Answered reply runs of the period: one row per run, secretary name and response time (s).
+
+    Secretary labels follow ``name_secretaries`` (null sender: "sem responsável"; an id ``users`` does not
+    name: "sem nome (<short id>)"), the same labels as the response, load and productivity tables."""
     runs = period_runs(ds).filter(pl.col("answered"))
     out = runs.select("answer_sender_id", pl.col("response_seconds").alias("Tempo de resposta (s)"))
     return name_secretaries(out, "answer_sender_id", staff_names(ds))
@@ -60,15 +64,22 @@ def response_box(runs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _secretary(f: pl.DataFrame, ds: Dataset) -> pl.Expr:
+    """The ``Secretária`` label of a breakdown keyed by ``secretary_id`` (``name_secretaries``' rule: null id
+    "sem responsável", an id without a name "sem nome (<short id>)"); falls back to the breakdown's names."""
+    if "secretary_id" in f.columns:
+        return staff_name_expr("secretary_id", staff_names(ds)).alias("Secretária")
+    return pl.col("secretary_name").fill_null(NO_SECRETARY).alias("Secretária")
+
+
 def response_stats(ds: Dataset) -> pl.DataFrame:
     """Per secretary: answered runs, median, p95, p99 response time (catalog ``response_seconds``)."""
     res = metric(ds, "response_seconds")
     f = frame_of(res.get("by_secretary") if isinstance(res, dict) else None)
     if f.height == 0:
         return f
-    key = "secretary_name" if "secretary_name" in f.columns else f.columns[0]
     return f.select(
-        pl.col(key).fill_null("sem nome").alias("Secretária"),
+        _secretary(f, ds),
         pl.col("count").alias("Respostas"),
         pl.col("median").alias("Mediana"),
         pl.col("p95").alias("p95"),
@@ -98,7 +109,7 @@ def load_table(ds: Dataset) -> tuple[pl.DataFrame, dict[str, float | int | None]
     f = frame_of(res.get("by_secretary"))
     if f.height:
         f = f.select(
-            pl.col("secretary_name").fill_null("sem nome").alias("Secretária"),
+            _secretary(f, ds),
             pl.col("conversations").alias("Conversas"),
             pl.col("share").alias("Participação"),
         )
@@ -110,7 +121,7 @@ def productivity_table(ds: Dataset) -> pl.DataFrame:
     if f.height == 0:
         return f
     return f.select(
-        pl.col("secretary_name").fill_null("sem nome").alias("Secretária"),
+        _secretary(f, ds),
         pl.col("converted_leads").alias("Convertidos"),
         pl.col("active_days").alias("Dias ativos"),
         pl.col("productivity").alias("Conversões/dia ativo"),
@@ -119,20 +130,19 @@ def productivity_table(ds: Dataset) -> pl.DataFrame:
 
 def sla_breaches(ds: Dataset, viewer: Viewer, limit: int = 5000) -> pl.DataFrame:
     """Reply runs of the period that breached the SLA: answered later than the SLA, or still
-    waiting (or closed unanswered) for longer than the SLA. Longest first; no lead data."""
+    waiting (or closed unanswered) for longer than the SLA. Longest first; no lead data.
+
+    Presented like every drill-down (``drill.present``): short conversation id, the lead's message in local
+    time, "sim"/"não", ``Espera`` as a duration (seconds), ``Respondida por`` empty for an unanswered run."""
     sla = ds.settings.sla_seconds
     runs = period_runs(ds).filter(
         (pl.col("answered") & (pl.col("response_seconds") > sla))
         | (~pl.col("answered") & (pl.col("wait_seconds") > sla))
     )
     out = runs.sort("wait_seconds", descending=True).head(limit).select(
-        pl.col("conversation_id").alias("Conversa"),
-        ds.local("run_start").dt.strftime("%d/%m/%Y %H:%M").alias("Mensagem do lead"),
-        pl.when("answered").then(pl.lit("sim")).otherwise(pl.lit("não")).alias("Respondida"),
-        pl.col("wait_seconds").alias("Espera (s)"),
-        "answer_sender_id",
+        "conversation_id", "run_start", "answered", "wait_seconds", "answer_sender_id"
     )
-    return mask_frame(name_secretaries(out, "answer_sender_id", staff_names(ds), "Respondida por"), viewer)
+    return present(mask_frame(out, viewer), ds.settings.timezone, staff_names(ds))
 
 
 def build(ds: Dataset, prev: Dataset | None, viewer: Viewer) -> View:
