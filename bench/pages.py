@@ -74,11 +74,10 @@ def _store(arg: str | None, tmp: Path) -> tuple[Path, str]:
 ERRORS: set[str] = set()  # pages that rendered an error instead of their content (their time is not valid)
 
 
-def _visit(page: object, link: str, heading: str, timeout: float = 600.0) -> float:
-    """Seconds from the click on the sidebar link to the rendered page (an error box is recorded in ERRORS)."""
-    nav = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).first  # type: ignore[attr-defined]
+def _timed(page: object, go: Any, heading: str, timeout: float) -> float:
+    """Seconds from ``go()`` to the rendered page; a page that shows an error box is recorded in ERRORS."""
     t = time.perf_counter()
-    nav.click()
+    go()
     wait_rendered(page, heading, timeout)
     dt = time.perf_counter() - t
     main = page.locator('[data-testid="stMain"]')  # type: ignore[attr-defined]
@@ -86,6 +85,12 @@ def _visit(page: object, link: str, heading: str, timeout: float = 600.0) -> flo
             "encountered an error" in main.inner_text():
         ERRORS.add(heading)
     return dt
+
+
+def _visit(page: object, link: str, heading: str, timeout: float = 600.0) -> float:
+    """Seconds from the click on the sidebar link to the rendered page."""
+    nav = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=link).first  # type: ignore[attr-defined]
+    return _timed(page, nav.click, heading, timeout)
 
 
 def _exact_link(page: object, text: str) -> object:
@@ -129,16 +134,8 @@ FLOOR = {
 
 
 def _open(tab: object, url: str, heading: str, timeout: float = 600.0) -> float:
-    """Seconds from navigating ``tab`` to ``url`` to the fully rendered page (an error box → ERRORS)."""
-    t = time.perf_counter()
-    tab.goto(url, wait_until="commit")  # type: ignore[attr-defined]
-    wait_rendered(tab, heading, timeout)
-    dt = time.perf_counter() - t
-    main = tab.locator('[data-testid="stMain"]')  # type: ignore[attr-defined]
-    if main.locator('[data-testid="stException"], [data-testid="stAlertContentError"]').count() or \
-            "encountered an error" in main.inner_text():
-        ERRORS.add(heading)
-    return dt
+    """Seconds from navigating ``tab`` to ``url`` to the fully rendered page."""
+    return _timed(tab, lambda: tab.goto(url, wait_until="commit"), heading, timeout)  # type: ignore[attr-defined]
 
 
 def _cold(browser: object, cookies: list[Any], url: str, heading: str) -> float:
