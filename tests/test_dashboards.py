@@ -86,6 +86,20 @@ def test_kpi_delta_against_previous_period() -> None:
     assert (k.value, k.delta) == (2.0, 1.0)
 
 
+def test_point_in_time_kpi_has_no_change() -> None:
+    """"Valor em agenda" describes as_of, not the period: no delta (page and exports), while a flow has one."""
+    ds = dataset(
+        "2025-01-01", "2025-02-01", as_of="2025-01-31T12:00:00-03:00",
+        leads=[{"id": "L1", "created_at": "2025-01-10T09:00:00-03:00"}],
+        bookings=[{"id": "B1", "lead_id": "L1", "status": "booked", "value": 250.0,
+                   "scheduled_for": "2025-02-10T10:00:00-03:00", "booked_at": "2025-01-11T10:00:00-03:00"}],
+    )
+    pipe, leads = common.kpis(ds, ds.with_period(ds.period.previous()), [KpiSpec("pipeline_value"),
+                                                                          KpiSpec("leads_total")])
+    assert (pipe.value, pipe.delta) == (250.0, None)
+    assert (leads.value, leads.delta) == (1.0, 1.0)
+
+
 def test_monthly_series_one_row_per_month() -> None:
     ds = dataset(
         "2025-01-01", "2025-03-01",

@@ -9,6 +9,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
+from analytics import catalog
+from analytics.dashboards import common
 from analytics.dashboards.drill import units as drill_units
 from analytics.formatting import DASH, fmt_brl, fmt_date, fmt_datetime, fmt_duration, fmt_num, fmt_value
 from analytics.reports.model import Kpi, Table
@@ -24,8 +26,9 @@ SHORT_LABELS = {
     "Valor médio por lead convertido": "Valor por conversão",
     "Resolução no primeiro contato": "Resolução no 1º contato",
 }
-#: point-in-time KPIs (a stock, not a flow of the period): no "vs. previous period" delta
-POINT_IN_TIME = ("Valor em agenda",)
+#: labels of the point-in-time KPIs (``dashboards.common.POINT_IN_TIME``: a stock, no change vs. the
+#: previous period): their help says so
+POINT_IN_TIME = tuple(catalog.CATALOG[m].label for m in common.POINT_IN_TIME if m in catalog.CATALOG)
 
 
 def fmt_delta(delta: float | None, unit: str, decimals: int | None = None) -> str | None:

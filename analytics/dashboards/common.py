@@ -125,8 +125,14 @@ class KpiSpec:
     label: str | None = None
 
 
+#: metrics that describe the moment ``as_of`` (a stock), not the period (a flow): no change vs the
+#: previous period, on the page and in the exports alike
+POINT_IN_TIME = ("pipeline_value",)
+
+
 def kpis(ds: Dataset, prev: Dataset | None, specs: list[KpiSpec]) -> tuple[Kpi, ...]:
-    """KPIs with the change vs ``prev`` (same unit; percent points for percentages).
+    """KPIs with the change vs ``prev`` (same unit; percent points for percentages); ``POINT_IN_TIME``
+    metrics carry no change.
 
     Specs whose id is not in the catalog are left out.
     """
@@ -136,7 +142,8 @@ def kpis(ds: Dataset, prev: Dataset | None, specs: list[KpiSpec]) -> tuple[Kpi, 
             continue
         m = catalog.get(spec.metric_id)
         now = value_of(m.compute(ds), spec.stat)
-        before = value_of(m.compute(prev), spec.stat) if prev is not None else None
+        point = spec.metric_id in POINT_IN_TIME
+        before = value_of(m.compute(prev), spec.stat) if prev is not None and not point else None
         delta = None if now is None or before is None else now - before
         label = spec.label or (m.label if spec.stat in (None, "median") else f"{m.label} ({spec.stat})")
         out.append(Kpi(label=label, value=now, unit=m.unit, delta=delta, help=m.definition))
